@@ -1,0 +1,56 @@
+# Self-Attention, Step by Step — every command a learner, instructor or maintainer needs.
+# `make lab` and `make test` each set up what they need on a fresh clone (README, "Start").
+
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+WORK := my-notebooks
+# Extra options for JupyterLab, e.g. make lab LAB_ARGS="--no-browser --port 8899"
+LAB_ARGS ?=
+ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
+
+.DEFAULT_GOAL := help
+.PHONY: help lab test lint notebooks reset-notebooks lock clean
+
+help:  ## List the commands.
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 18
+
+# The environment: created when missing, reinstalled when a requirements file changes.
+$(STAMP): requirements.txt requirements-dev.txt constraints.txt pyproject.toml
+	@command -v $(PYTHON) >/dev/null || { echo "error: $(PYTHON) not found. This course needs Python 3.11 (README, 'Start'); or run: make PYTHON=/path/to/python3.11 ..."; exit 1; }
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' || { echo "error: $(PYTHON) is not Python 3.11."; exit 1; }
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt -c constraints.txt
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	@touch $@
+
+lab: $(STAMP)  ## Open JupyterLab on your own copies of the lessons (in my-notebooks/).
+	@mkdir -p $(WORK)
+	@for nb in notebooks/*.ipynb; do \
+	  test -e $(WORK)/$$(basename $$nb) || { cp $$nb $(WORK)/ && echo "copied $$nb to $(WORK)/"; }; \
+	done
+	$(BIN)/jupyter lab $(ROOT_FLAG) --ServerApp.root_dir=$(WORK) \
+	  --ServerApp.default_url=/lab/tree/01_vocabulary.ipynb --LabApp.news_url=None $(LAB_ARGS)
+
+reset-notebooks:  ## Replace your copies in my-notebooks/ with fresh ones (old ones go to my-notebooks.old/).
+	@if [ -d $(WORK) ]; then rm -rf $(WORK).old && mv $(WORK) $(WORK).old && echo "your old copies are in $(WORK).old/"; fi
+	@mkdir -p $(WORK) && cp notebooks/*.ipynb $(WORK)/ && echo "fresh copies in $(WORK)/"
+
+lint: $(STAMP)  ## Lint Python code and notebooks with ruff.
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check helpers tests tools
+
+test: lint  ## Lint, unit tests, then every notebook re-run and compared with its stored outputs.
+	@$(BIN)/python -c "import matplotlib.font_manager"  # build the font cache now: its first-build warning would reach nbval's stderr
+	$(BIN)/python -m pytest tests notebooks --nbval --nbval-current-env -p no:cacheprovider
+
+notebooks: $(STAMP)  ## Re-execute every lesson on a fresh kernel; the only way stored outputs change.
+	$(BIN)/python tools/execute_notebooks.py notebooks/*.ipynb
+
+lock: $(STAMP)  ## Rewrite constraints.txt from the environment (after changing a pin).
+	$(BIN)/python tools/write_constraints.py > constraints.txt
+
+clean:  ## Remove the environment and caches (not your my-notebooks/).
+	rm -rf $(VENV) .pytest_cache .ruff_cache artifacts
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +

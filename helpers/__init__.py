@@ -1,0 +1,22 @@
+"""Shared code for the course "Self-Attention, Step by Step".
+
+Each lesson first builds an idea inline, in plain PyTorch, and only then uses the
+function here that does the same thing, so that later lessons can rebuild earlier
+steps in one line. Every docstring names the lesson that introduces the function.
+
+Importing ``helpers`` is cheap: pictures (``helpers.figures``), explorers
+(``helpers.explorers``) and exercise checks (``helpers.exercises``) are separate
+modules that a lesson imports only when it needs them.
+"""
+
+from helpers.lesson import SEED, SENTENCE, setup_lesson
+from helpers.vocabulary import build_vocabulary, encode, split_words
+
+__all__ = [
+    "SEED",
+    "SENTENCE",
+    "build_vocabulary",
+    "encode",
+    "setup_lesson",
+    "split_words",
+]
