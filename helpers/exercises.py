@@ -176,7 +176,7 @@ def check_new_order_ids(answer: Any) -> Verdict:
             f"vocabulary gives {word!r} the id {expected[position].item()}.",
             "use the lesson's vocabulary (built from the lesson's sentence), not a new one.",
         )
-    return correct(f"the sentence as ids: {expected}")
+    return correct(f"The sentence as ids: {expected}")
 
 
 @exercise_check("deduplicate the words before you number them.")

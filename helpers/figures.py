@@ -98,18 +98,42 @@ def pipeline_figure(step: int) -> Figure:
         x = index - 1
         ax.add_patch(
             FancyBboxPatch(
-                (x + 0.08, 0.15), 0.84, 0.8,
+                (x + 0.08, 0.15),
+                0.84,
+                0.8,
                 boxstyle="round,pad=0.0,rounding_size=0.08",
-                facecolor=face, edgecolor=edge, linewidth=2,
+                facecolor=face,
+                edgecolor=edge,
+                linewidth=2,
             )
         )
-        ax.text(x + 0.5, 0.55, f"{index}. {name}", ha="center", va="center",
-                fontsize=9.5, color=ink, weight="bold" if index == step else "normal")
+        ax.text(
+            x + 0.5,
+            0.55,
+            f"{index}. {name}",
+            ha="center",
+            va="center",
+            fontsize=9.5,
+            color=ink,
+            weight="bold" if index == step else "normal",
+        )
         if index < len(STEPS):
-            ax.annotate("", xy=(x + 1.1, 0.55), xytext=(x + 0.9, 0.55),
-                        arrowprops={"arrowstyle": "->", "color": GREY, "lw": 1.5})
-    ax.text(step - 0.5, 1.15, "you are here", ha="center", va="center",
-            fontsize=9, color=BLUE, style="italic")
+            ax.annotate(
+                "",
+                xy=(x + 1.1, 0.55),
+                xytext=(x + 0.9, 0.55),
+                arrowprops={"arrowstyle": "->", "color": GREY, "lw": 1.5},
+            )
+    ax.text(
+        step - 0.5,
+        1.15,
+        "you are here",
+        ha="center",
+        va="center",
+        fontsize=9,
+        color=BLUE,
+        style="italic",
+    )
     return fig
 
 
@@ -168,15 +192,33 @@ def token_ids_figure(
         ax.text(position + 0.5, 1.3, word, ha="center", va="center", fontsize=11, color=INK)
         ax.add_patch(
             FancyBboxPatch(
-                (position + 0.1, 0.35), 0.8, 0.7,
+                (position + 0.1, 0.35),
+                0.8,
+                0.7,
                 boxstyle="round,pad=0.0,rounding_size=0.08",
-                facecolor=face, edgecolor="white",
+                facecolor=face,
+                edgecolor="white",
             )
         )
-        ax.text(position + 0.5, 0.7, label, ha="center", va="center",
-                fontsize=14, color=ink, weight="bold")
-        ax.text(position + 0.5, 0.15, f"position {position}", ha="center", va="center",
-                fontsize=7.5, color="#666666")
+        ax.text(
+            position + 0.5,
+            0.7,
+            label,
+            ha="center",
+            va="center",
+            fontsize=14,
+            color=ink,
+            weight="bold",
+        )
+        ax.text(
+            position + 0.5,
+            0.15,
+            f"position {position}",
+            ha="center",
+            va="center",
+            fontsize=7.5,
+            color="#666666",
+        )
     return fig
 
 
@@ -207,7 +249,9 @@ def vocabulary_figure(vocabulary: Mapping[str, int], words: Sequence[str]) -> Fi
         ValueError: a word is missing from ``vocabulary``.
     """
     if not isinstance(vocabulary, Mapping) or not vocabulary:
-        raise TypeError(f"vocabulary must be a non-empty dict from word to id; got {describe(vocabulary)}.")
+        raise TypeError(
+            f"vocabulary must be a non-empty dict from word to id; got {describe(vocabulary)}."
+        )
     if isinstance(words, str) or not words or not all(isinstance(w, str) for w in words):
         raise TypeError(f"words must be a non-empty list of strings; got {describe(words)}.")
     unknown = [w for w in words if w not in vocabulary]
@@ -231,13 +275,24 @@ def vocabulary_figure(vocabulary: Mapping[str, int], words: Sequence[str]) -> Fi
         luminance = 0.299 * face[0] + 0.587 * face[1] + 0.114 * face[2]
         ax.add_patch(
             FancyBboxPatch(
-                (x + 0.1, y - 0.25), 0.8, 0.5,
+                (x + 0.1, y - 0.25),
+                0.8,
+                0.5,
                 boxstyle="round,pad=0.0,rounding_size=0.08",
-                facecolor=face, edgecolor="white",
+                facecolor=face,
+                edgecolor="white",
             )
         )
-        ax.text(x + 0.5, y, str(token_id), ha="center", va="center", fontsize=12,
-                weight="bold", color=INK if luminance > 0.5 else "white")
+        ax.text(
+            x + 0.5,
+            y,
+            str(token_id),
+            ha="center",
+            va="center",
+            fontsize=12,
+            weight="bold",
+            color=INK if luminance > 0.5 else "white",
+        )
 
     for word, token_id in entries:
         x = slot[word]

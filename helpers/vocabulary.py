@@ -80,6 +80,10 @@ def encode(sentence: str, vocabulary: Mapping[str, int]) -> torch.Tensor:
         raise TypeError(
             f"vocabulary must map each word to an int id; got {describe(value)} for {word!r}."
         )
+    negative = {w: i for w, i in vocabulary.items() if i < 0}
+    if negative:
+        word, value = next(iter(negative.items()))
+        raise ValueError(f"vocabulary ids must be zero or positive; got {value} for {word!r}.")
     unknown = [word for word in words if word not in vocabulary]
     if unknown:
         known = ", ".join(repr(w) for w in sorted(vocabulary)[:12])

@@ -21,6 +21,7 @@ from ipykernel.kernelspec import get_kernel_dict
 from jupyter_client.kernelspec import KernelSpec, KernelSpecManager
 from jupyter_client.manager import KernelManager
 from nbclient import NotebookClient
+from traitlets import default
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
@@ -35,16 +36,20 @@ class CurrentEnvironmentSpecs(KernelSpecManager):
         return KernelSpec(resource_dir="", **get_kernel_dict())
 
 
-def kernel_manager() -> KernelManager:
-    """A kernel manager that starts a kernel of the running Python environment."""
-    return KernelManager(kernel_name="python3", kernel_spec_manager=CurrentEnvironmentSpecs())
+class CurrentEnvironmentKernelManager(KernelManager):
+    """Starts kernels of the running Python environment (see CurrentEnvironmentSpecs)."""
+
+    @default("kernel_spec_manager")
+    def _current_environment_specs(self) -> KernelSpecManager:
+        return CurrentEnvironmentSpecs(data_dir=self.data_dir)
 
 
 def client_for(nb: Any, path: Path) -> NotebookClient:
     """A notebook client that runs ``nb`` in ``path``'s folder and records nothing variable."""
     return NotebookClient(
         nb,
-        km=kernel_manager(),
+        kernel_manager_class=CurrentEnvironmentKernelManager,
+        kernel_name="python3",
         timeout=TIMEOUT_SECONDS,
         record_timing=False,
         # Quiet the kernel's own log (e.g. its notice about local TCP), not the cells' output.

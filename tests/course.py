@@ -1,0 +1,65 @@
+"""Facts about the course that several tests share: where lessons are and what they must hold.
+
+Tests find lessons by globbing, so a new notebook is covered without editing any list here,
+except PLANNED_LESSONS while a lesson is promised by an open issue but not written yet.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import nbformat
+
+REPO = Path(__file__).resolve().parent.parent
+NOTEBOOKS = REPO / "notebooks"
+CORE_STEPS = 7
+
+LESSONS = sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
+"""Every lesson notebook, in course order."""
+
+PLANNED_LESSONS = {
+    "02_embedding.ipynb": 3,
+    "03_query_key_value.ipynb": 3,
+    "04_attention_scores.ipynb": 3,
+    "05_softmax_weights.ipynb": 4,
+    "06_context_vectors.ipynb": 4,
+    "07_self_attention_module.ipynb": 4,
+}
+"""Lessons that links may point to before they exist, with the open issue that delivers each.
+Remove an entry when its lesson lands (the hygiene test then requires the file)."""
+
+ANATOMY = (
+    "What you will learn",
+    "Setup",
+    "Where we are",
+    "Picture",
+    "Explore",
+    "Pitfalls",
+    "Exercises",
+    "Recap",
+)
+"""The level-2 headings every lesson has, in this order (CONTRIBUTING.md, "Anatomy").
+Other level-2 headings (the step's own sections) may stand between them; a heading
+matches when it starts with the name, e.g. "Picture: looking words up"."""
+
+TITLE = re.compile(r"^# Step (?P<step>\d) of 7 — \S")
+
+
+def read(path: Path) -> nbformat.NotebookNode:
+    return nbformat.read(path, as_version=4)
+
+
+def ids(paths: list[Path]) -> list[str]:
+    """Test ids: the notebook file names."""
+    return [path.name for path in paths]
+
+
+def text_of(output: dict) -> str:
+    """All text an output shows (streams, text/plain, text/html, errors)."""
+    if output.get("output_type") == "stream":
+        return output.get("text", "")
+    if output.get("output_type") == "error":
+        return "\n".join([output.get("ename", ""), output.get("evalue", "")])
+    data = output.get("data", {})
+    return "\n".join(str(data[key]) for key in data if key.startswith("text/"))
