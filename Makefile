@@ -39,7 +39,7 @@ reset-notebooks:  ## Replace your copies in my-notebooks/ with fresh ones (old o
 
 lint: $(STAMP)  ## Lint Python code and notebooks with ruff.
 	$(BIN)/ruff check .
-	$(BIN)/ruff format --check helpers tests tools
+	$(BIN)/ruff format --check .
 
 test: lint  ## Lint, unit tests, then every notebook re-run and compared with its stored outputs.
 	@$(BIN)/python -c "import matplotlib.font_manager"  # build the font cache now: its first-build warning would reach nbval's stderr
