@@ -31,7 +31,7 @@ lab: $(STAMP)  ## Open JupyterLab on your own copies of the lessons (in my-noteb
 	  test -e $(WORK)/$$(basename $$nb) || { cp $$nb $(WORK)/ && echo "copied $$nb to $(WORK)/"; }; \
 	done
 	$(BIN)/jupyter lab $(ROOT_FLAG) --ServerApp.root_dir=$(WORK) \
-	  --ServerApp.default_url=/lab/tree/01_vocabulary.ipynb --LabApp.news_url=None $(LAB_ARGS)
+	  --LabApp.default_url=/lab/tree/01_vocabulary.ipynb --LabApp.news_url=None $(LAB_ARGS)
 
 reset-notebooks:  ## Replace your copies in my-notebooks/ with fresh ones (old ones go to my-notebooks.old/).
 	@if [ -d $(WORK) ]; then rm -rf $(WORK).old && mv $(WORK) $(WORK).old && echo "your old copies are in $(WORK).old/"; fi
