@@ -17,12 +17,15 @@ help:  ## List the commands.
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 18
 
 # The environment: created when missing, reinstalled when a requirements file changes.
-$(STAMP): requirements.txt requirements-dev.txt constraints.txt pyproject.toml
+$(STAMP): requirements.txt requirements-dev.txt constraints.txt pyproject.toml tools/jupyterlab-overrides.json
 	@command -v $(PYTHON) >/dev/null || { echo "error: $(PYTHON) not found. This course needs Python 3.11 (README, 'Start'); or run: make PYTHON=/path/to/python3.11 ..."; exit 1; }
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' || { echo "error: $(PYTHON) is not Python 3.11."; exit 1; }
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt -c constraints.txt
 	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	@# JupyterLab settings for the course: no news pop-up, no update checks (no network needed).
+	mkdir -p $(VENV)/share/jupyter/lab/settings
+	cp tools/jupyterlab-overrides.json $(VENV)/share/jupyter/lab/settings/overrides.json
 	@touch $@
 
 lab: $(STAMP)  ## Open JupyterLab on your own copies of the lessons (in my-notebooks/).

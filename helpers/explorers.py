@@ -28,7 +28,7 @@ from helpers.figures import message_figure, render_png, token_ids_figure
 from helpers.lesson import SENTENCE
 from helpers.vocabulary import build_vocabulary, split_words
 
-TEXT_HEIGHT = "150px"
+TEXT_HEIGHT = "120px"
 IMAGE_HEIGHT = "130px"
 
 
@@ -91,7 +91,10 @@ def _text_area() -> widgets.HTML:
 
 def _image_area() -> widgets.Image:
     image = widgets.Image(
-        format="png", layout=widgets.Layout(height=IMAGE_HEIGHT, object_fit="contain")
+        format="png",
+        layout=widgets.Layout(
+            height=IMAGE_HEIGHT, object_fit="contain", object_position="left center"
+        ),
     )
     image.add_class("course-explorer-figure")
     return image
@@ -149,6 +152,7 @@ def vocabulary_explorer(sentence: str = SENTENCE) -> Explorer:
         value=False,
         description="Encode with the lesson's vocabulary (shows unknown words)",
         indent=False,
+        layout=widgets.Layout(width="auto"),
     )
     use_lesson.add_class("course-use-lesson-vocabulary")
     explorer = Explorer(

@@ -139,3 +139,15 @@ def test_describe_sentence_never_raises(
     sentence: object, vocabulary: object, expected: str
 ) -> None:
     assert expected in explorers.describe_sentence(sentence, vocabulary)  # type: ignore[arg-type]
+
+
+def test_an_error_in_a_callback_fails_loudly(monkeypatch: pytest.MonkeyPatch) -> None:
+    """In a browser such an error would vanish into the widget; here it must raise."""
+    explorer = explorers.vocabulary_explorer()
+
+    def broken(*args: object) -> str:
+        raise RuntimeError("callback bug")
+
+    monkeypatch.setattr(explorers, "describe_sentence", broken)
+    with pytest.raises(RuntimeError, match="callback bug"):
+        explorer.controls["sentence"].value = "a new sentence"
