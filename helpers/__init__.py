@@ -9,14 +9,32 @@ Importing ``helpers`` is cheap: pictures (``helpers.figures``), explorers
 modules that a lesson imports only when it needs them.
 """
 
+from helpers.attention import (
+    SelfAttention,
+    attention_scores,
+    attention_weights,
+    context_vectors,
+    embed,
+    projection_weights,
+    rebuild_steps,
+    softmax,
+)
 from helpers.lesson import SEED, SENTENCE, setup_lesson
 from helpers.vocabulary import build_vocabulary, encode, split_words
 
 __all__ = [
     "SEED",
     "SENTENCE",
+    "SelfAttention",
+    "attention_scores",
+    "attention_weights",
     "build_vocabulary",
+    "context_vectors",
+    "embed",
     "encode",
+    "projection_weights",
+    "rebuild_steps",
     "setup_lesson",
+    "softmax",
     "split_words",
 ]

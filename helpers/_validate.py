@@ -31,3 +31,44 @@ def require_sentence(name: str, value: Any) -> str:
             "which is empty or only whitespace."
         )
     return value
+
+
+def require_tensor(
+    name: str, value: Any, ndim: tuple[int, ...] = (2,), floating: bool = True
+) -> Any:
+    """Return ``value`` if it is a tensor with one of the ranks ``ndim``, else raise.
+
+    With ``floating=True`` the tensor must hold floating-point numbers (what matrix
+    products with learned weights need).
+
+    Raises:
+        TypeError: ``value`` is not a tensor, or has the wrong dtype.
+        ValueError: ``value`` has a rank not in ``ndim``, or is empty.
+    """
+    import torch
+
+    ranks = " or ".join(f"{n}-D" for n in ndim)
+    if not isinstance(value, torch.Tensor):
+        hint = " (wrap it with torch.tensor(...))" if isinstance(value, (list, tuple)) else ""
+        raise TypeError(f"{name} must be a {ranks} torch.Tensor; got {describe(value)}{hint}.")
+    if value.dim() not in ndim:
+        raise ValueError(
+            f"{name} must be a {ranks} tensor; got a {value.dim()}-D tensor of shape {tuple(value.shape)}."
+        )
+    if value.numel() == 0:
+        raise ValueError(f"{name} must not be empty; got shape {tuple(value.shape)}.")
+    if floating and not value.is_floating_point():
+        raise TypeError(
+            f"{name} must hold floating-point numbers; got dtype {value.dtype} "
+            "(convert with .float())."
+        )
+    return value
+
+
+def require_size(name: str, value: Any) -> int:
+    """Return ``value`` if it is a positive int (a dimension or a count), else raise."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"{name} must be a positive int; got {describe(value)}.")
+    if value <= 0:
+        raise ValueError(f"{name} must be a positive int; got {value}.")
+    return value

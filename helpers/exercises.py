@@ -185,3 +185,9 @@ def check_repeat_vocabulary(answer: Any) -> Verdict:
     return _vocabulary_verdict(
         answer, REPEAT_SENTENCE, "number the distinct words: enumerate(sorted(set(words)))."
     )
+
+
+# ---- 02_embedding, 03_query_key_value, 04_attention_scores (issue 3) ----
+
+
+# ---- 05_softmax_weights, 06_context_vectors, 07_self_attention_module (issue 4) ----

@@ -182,3 +182,9 @@ def vocabulary_explorer(sentence: str = SENTENCE) -> Explorer:
     use_lesson.observe(update, names="value")
     update()
     return explorer
+
+
+# ---- 02_embedding, 03_query_key_value, 04_attention_scores (issue 3) ----
+
+
+# ---- 05_softmax_weights, 06_context_vectors, 07_self_attention_module (issue 4) ----

@@ -303,3 +303,94 @@ def vocabulary_figure(vocabulary: Mapping[str, int], words: Sequence[str]) -> Fi
         ax.text(position + 0.5, 0.12, word, ha="center", va="center", fontsize=10, color=INK)
         ax.plot([position + 0.5, slot[word] + 0.5], [0.82, 2.08], color=GREY, lw=1, zorder=0)
     return fig
+
+
+def heatmap_figure(
+    matrix: object,
+    rows: Sequence[str],
+    columns: Sequence[str],
+    title: str,
+    *,
+    row_title: str = "",
+    column_title: str = "",
+    decimals: int = 2,
+    highlight_row: int | None = None,
+    cmap: str = "cividis",
+) -> Figure:
+    """A labelled heatmap of a 2-D tensor, each cell annotated with its value.
+
+    ``rows`` and ``columns`` label the axes (words, or dimension names). ``highlight_row``
+    draws a frame around one row (e.g. the query word an explorer picked). Drawn with
+    matplotlib alone (no seaborn) to keep lessons quick to start. The colour map is
+    cividis (readable with any colour vision, and in greyscale).
+    Introduced in 02_embedding.ipynb; used by every lesson that shows a matrix.
+
+    Raises:
+        TypeError: ``matrix`` is not a 2-D tensor or array.
+        ValueError: the labels do not match the matrix's shape, or ``highlight_row`` is
+            out of range.
+    """
+    import numpy as np
+
+    values = matrix.detach().numpy() if hasattr(matrix, "detach") else np.asarray(matrix)
+    if values.ndim != 2 or not np.issubdtype(values.dtype, np.number):
+        raise TypeError(f"matrix must be a 2-D tensor of numbers; got {describe(matrix)}.")
+    n_rows, n_columns = values.shape
+    if len(rows) != n_rows or len(columns) != n_columns:
+        raise ValueError(
+            f"rows and columns must label the matrix's {n_rows} rows and {n_columns} columns; "
+            f"got {len(rows)} row labels and {len(columns)} column labels."
+        )
+    if highlight_row is not None and not 0 <= highlight_row < n_rows:
+        raise ValueError(f"highlight_row must be from 0 to {n_rows - 1}; got {highlight_row}.")
+    cell = 0.62 if n_columns > 5 else 0.8
+    fig = Figure(figsize=(1.6 + cell * n_columns, 1.2 + 0.42 * n_rows))
+    ax = fig.add_subplot()
+    finite = values[np.isfinite(values)]
+    low, high = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
+    image = ax.imshow(
+        values, cmap=cmap, aspect="auto", vmin=low, vmax=high if high > low else low + 1
+    )
+    colours = colormaps[cmap]
+    for i in range(n_rows):
+        for j in range(n_columns):
+            value = values[i, j]
+            if not np.isfinite(value):
+                label, ink = ("-inf" if value < 0 else "nan"), INK
+            else:
+                share = (value - low) / (high - low) if high > low else 0.5
+                face = colours(share)
+                luminance = 0.299 * face[0] + 0.587 * face[1] + 0.114 * face[2]
+                label, ink = f"{value:.{decimals}f}", (INK if luminance > 0.5 else "white")
+            ax.text(j, i, label, ha="center", va="center", fontsize=8, color=ink)
+    ax.set_xticks(
+        range(n_columns),
+        list(columns),
+        rotation=45 if n_columns > 5 else 0,
+        ha="right" if n_columns > 5 else "center",
+    )
+    ax.set_yticks(range(n_rows), list(rows))
+    ax.set_xlabel(column_title)
+    ax.set_ylabel(row_title)
+    ax.set_title(title, fontsize=11)
+    if highlight_row is not None:
+        ax.add_patch(
+            FancyBboxPatch(
+                (-0.5, highlight_row - 0.5),
+                n_columns,
+                1,
+                boxstyle="square,pad=0",
+                fill=False,
+                edgecolor=ORANGE,
+                linewidth=2.5,
+            )
+        )
+    fig.colorbar(image, ax=ax, fraction=0.05, pad=0.03)
+    fig.tight_layout()
+    return fig
+
+
+# ---- 02_embedding, 03_query_key_value, 04_attention_scores (issue 3) ----
+
+
+# ---- 05_softmax_weights, 06_context_vectors, 07_self_attention_module (issue 4) ----

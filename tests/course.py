@@ -63,3 +63,11 @@ def text_of(output: dict) -> str:
         return "\n".join([output.get("ename", ""), output.get("evalue", "")])
     data = output.get("data", {})
     return "\n".join(str(data[key]) for key in data if key.startswith("text/"))
+
+
+def defined_tests(prefix: str) -> set[str]:
+    """Names X of every ``def test_<prefix>X`` in any test file (e.g. prefix "drive_")."""
+    found: set[str] = set()
+    for path in Path(__file__).parent.glob("test_*.py"):
+        found |= set(re.findall(rf"^def test_{prefix}(\w+)\(", path.read_text(), re.M))
+    return found

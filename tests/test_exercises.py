@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 import torch
+from course import defined_tests
 
 import helpers.exercises as exercises
 from helpers.exercises import Verdict, exercise_check
@@ -29,8 +30,10 @@ WRONG_TYPES: list[Any] = [
 
 
 def test_every_check_has_its_own_test() -> None:
-    tested = {name.removeprefix("test_") for name in globals() if name.startswith("test_check_")}
-    assert set(CHECKS) == tested, "add a test_<check name> test for each new check"
+    tested = {f"check_{name}" for name in defined_tests("check_")}
+    assert set(CHECKS) == tested, (
+        "each check needs a test_<check name> test (in any tests/test_*.py)"
+    )
 
 
 @pytest.mark.parametrize("check", CHECKS.values(), ids=list(CHECKS))

@@ -121,3 +121,45 @@ def test_bad_vocabulary_figure_arguments(
 ) -> None:
     with pytest.raises(error, match=re.escape(message)):
         figures.vocabulary_figure(vocabulary, words)
+
+
+@pytest.mark.parametrize(
+    ("arguments", "error", "message"),
+    [
+        (
+            {"matrix": torch.ones(3)},
+            TypeError,
+            "matrix must be a 2-D tensor of numbers; got tensor([1., 1., 1.])",
+        ),
+        (
+            {"matrix": "ab"},
+            TypeError,
+            "matrix must be a 2-D tensor of numbers; got 'ab' (type str)",
+        ),
+        (
+            {"rows": ["a"]},
+            ValueError,
+            "rows and columns must label the matrix's 2 rows and 3 columns; got 1 row labels and 3 column labels",
+        ),
+        ({"highlight_row": 2}, ValueError, "highlight_row must be from 0 to 1; got 2"),
+    ],
+)
+def test_bad_heatmap_arguments(
+    arguments: dict[str, Any], error: type[Exception], message: str
+) -> None:
+    call = {
+        "matrix": torch.ones(2, 3),
+        "rows": ["a", "b"],
+        "columns": ["x", "y", "z"],
+        "title": "t",
+    }
+    with pytest.raises(error, match=re.escape(message)):
+        figures.heatmap_figure(**(call | arguments))
+
+
+def test_heatmap_renders_masked_cells() -> None:
+    matrix = torch.tensor([[0.5, float("-inf")], [0.25, 0.75]])
+    first = figures.render_png(figures.heatmap_figure(matrix, ["a", "b"], ["x", "y"], "masked"))
+    assert first == figures.render_png(
+        figures.heatmap_figure(matrix, ["a", "b"], ["x", "y"], "masked")
+    )
