@@ -16,7 +16,8 @@ def notebook() -> nbformat.NotebookNode:
             "display_data", data={"text/plain": "fallback", WIDGET_VIEW: {"model_id": "ab12"}}
         ),
         new_output("display_data", data={WIDGET_VIEW: {"model_id": "cd34"}}),
-        new_output("stream", name="stdout", text="kept\n"),
+        new_output("stream", name="stdout", text="kept"),
+        new_output("stream", name="stdout", text=" and joined\n"),
     ]
     nb = new_notebook(cells=[cell])
     nb.metadata["widgets"] = {"application/vnd.jupyter.widget-state+json": {}}
@@ -34,7 +35,7 @@ def test_clean_drops_run_specific_data() -> None:
     assert "execution" not in cell.metadata
     assert [o.get("data", {}).get("text/plain", o.get("text")) for o in cell.outputs] == [
         "fallback",
-        "kept\n",
+        "kept and joined\n",
     ]
 
 

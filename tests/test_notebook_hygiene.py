@@ -35,6 +35,25 @@ WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 ADDRESS = re.compile(r"\b0x[0-9a-fA-F]{6,}\b")
 LINK = re.compile(r"\[([^\]]+)\]\(([^)\s]+)\)")
 
+# Code that draws from a random generator (or reseeds one). A cell whose source matches
+# must carry the cell tag `seeded` and seed itself (torch.manual_seed before drawing, or
+# its own torch.Generator), so that re-running that one cell reproduces the numbers the
+# prose talks about; tests/test_notebook_reruns.py re-runs every `seeded` cell and compares.
+# The list names what lessons use; extend it when a lesson draws random numbers another way:
+#   torch.rand( randn( randint( randperm( normal( bernoulli( multinomial(
+#   tensor.normal_( uniform_( random_( (in-place draws)
+#   nn.Embedding( nn.Linear( (their weights are drawn when they are built)
+#   SelfAttention( (the module draws its weights; `class SelfAttention(` is not a draw)
+#   torch.manual_seed( (moves the global generator; later cells depend on it)
+RANDOM_DRAW = re.compile(
+    r"torch\.(rand|randn|randint|randperm|normal|bernoulli|multinomial)\("
+    r"|\.(normal_|uniform_|random_)\("
+    r"|nn\.(Embedding|Linear)\("
+    r"|(?<!class )\bSelfAttention\("
+    r"|torch\.manual_seed\("
+)
+SEEDED = "seeded"
+
 
 def code_cells(nb: nbformat.NotebookNode) -> list[nbformat.NotebookNode]:
     return [c for c in nb.cells if c.cell_type == "code" and c.source.strip()]
@@ -163,3 +182,18 @@ def test_previous_and_next_links_resolve(path: Path) -> None:
             assert file.exists() or file.name in PLANNED_LESSONS, (
                 f"{where} cell links to {target}, which does not exist and is not planned"
             )
+
+
+def test_cells_that_draw_random_numbers_are_tagged_seeded(path: Path) -> None:
+    for index, cell in enumerate(read(path).cells):
+        if cell.cell_type != "code":
+            continue
+        tagged = SEEDED in cell.metadata.get("tags", [])
+        draws = RANDOM_DRAW.search(cell.source)
+        if draws:
+            assert tagged, (
+                f"cell {index} draws random numbers ({draws.group(0)!r}): make it seed itself "
+                f"and tag it `{SEEDED}` (CONTRIBUTING.md, Determinism)"
+            )
+        else:
+            assert not tagged, f"cell {index} is tagged `{SEEDED}` but draws no random numbers"

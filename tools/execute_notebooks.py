@@ -69,7 +69,8 @@ def clear(nb: Any) -> None:
 
 
 def clean(nb: Any) -> None:
-    """Drop what changes from run to run: widget views and state, timing, patch versions."""
+    """Drop what changes from run to run: widget views and state, timing, patch versions,
+    and where the kernel happened to split printed text into chunks."""
     nb.metadata.pop("widgets", None)
     nb.metadata["kernelspec"] = dict(KERNELSPEC)
     nb.metadata.get("language_info", {}).pop("version", None)
@@ -81,6 +82,17 @@ def clean(nb: Any) -> None:
         for output in cell.outputs:
             output.get("data", {}).pop(WIDGET_VIEW, None)
             if output.output_type in ("display_data", "execute_result") and not output.data:
+                continue
+            previous = kept[-1] if kept else None
+            if (
+                output.output_type == "stream"
+                and previous is not None
+                and previous.output_type == "stream"
+                and previous.name == output.name
+            ):
+                # The kernel splits printed text into chunks by timing: join them, so two
+                # runs store the same outputs.
+                previous.text += output.text
                 continue
             kept.append(output)
         cell.outputs = kept
