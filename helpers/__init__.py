@@ -17,6 +17,7 @@ from helpers.attention import (
     embed,
     projection_weights,
     rebuild_steps,
+    scaled_dot_product_attention,
     softmax,
 )
 from helpers.lesson import SEED, SENTENCE, setup_lesson
@@ -34,6 +35,7 @@ __all__ = [
     "encode",
     "projection_weights",
     "rebuild_steps",
+    "scaled_dot_product_attention",
     "setup_lesson",
     "softmax",
     "split_words",

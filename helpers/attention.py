@@ -32,7 +32,10 @@ D_Q, D_K, D_V = 2, 2, 4
 def embed(
     ids: torch.Tensor, vocab_size: int = VOCAB_SIZE, d: int = D, seed: int = SEED
 ) -> torch.Tensor:
-    """Look ``ids`` up in a freshly seeded ``nn.Embedding(vocab_size, d)``; shape ``(n, d)``.
+    """Look ``ids`` up in a freshly seeded ``nn.Embedding(vocab_size, d)``; shape ``(..., d)``.
+
+    Accepts ``ids`` of rank 1, one sentence ``(n,)`` giving ``(n, d)``, or rank 2, a batch
+    ``(batch, n)`` giving ``(batch, n, d)``; ids must be integers (int64 or int32).
 
     Seeds PyTorch with ``seed`` first, as the article does, so the table, and therefore
     the result, is the article's 9 × 3 matrix for the course sentence. The result is
@@ -89,8 +92,11 @@ def projection_weights(
 def attention_scores(query: torch.Tensor, key: torch.Tensor) -> torch.Tensor:
     """Scaled dot products ``query @ key^T / sqrt(d_k)``; shape ``(..., n_q, n_k)``.
 
-    Works on one sentence ``(n, d_k)`` or a batch ``(batch, n, d_k)``: it transposes the
-    last two dimensions, never ``.T`` (which reverses every dimension of a 3-D tensor).
+    Accepts rank 2, one sentence (``query (n_q, d_k)``, ``key (n_k, d_k)`` giving
+    ``(n_q, n_k)``), or rank 3, a batch (``(batch, n_q, d_k)`` and ``(batch, n_k, d_k)``
+    giving ``(batch, n_q, n_k)``); both arguments must have the same rank. Rows of the
+    result are queries, columns are keys. It transposes the last two dimensions, never
+    ``.T`` (which reverses every dimension of a 3-D tensor).
     Introduced in 04_attention_scores.ipynb.
 
     Raises:
@@ -145,25 +151,33 @@ def softmax(scores: torch.Tensor, dim: int = -1) -> torch.Tensor:
 def attention_weights(scores: torch.Tensor) -> torch.Tensor:
     """Each row of ``scores`` turned into weights that sum to 1: ``F.softmax(scores, dim=-1)``.
 
-    The article's step, with PyTorch's softmax (05_softmax_weights.ipynb shows it equals
-    :func:`softmax`).
+    The article's step 5, with PyTorch's softmax (05_softmax_weights.ipynb shows it equals
+    :func:`softmax`, written out). Accepts one sentence's scores ``(n_q, n_k)`` or a batch
+    ``(..., n_q, n_k)`` of rank 3 or 4. ``-inf`` scores (masked) get weight 0.
+
+    Raises:
+        TypeError: ``scores`` is not a floating-point tensor.
+        ValueError: ``scores`` is not 2-D, 3-D or 4-D.
     """
-    require_tensor("scores", scores, ndim=(2, 3))
+    require_tensor("scores", scores, ndim=(2, 3, 4))
     return F.softmax(scores, dim=-1)
 
 
 def context_vectors(weights: torch.Tensor, value: torch.Tensor) -> torch.Tensor:
     """Each word's weighted sum of the value vectors: ``weights @ value``; shape ``(..., n, d_v)``.
 
+    Row ``i`` of the result is ``sum_j weights[i, j] * value[j]``: the value vectors of all
+    words, mixed in the proportions query ``i`` chose. Accepts ``weights (n_q, n_k)`` with
+    ``value (n_k, d_v)``, or batches of rank 3 or 4 (same rank for both).
     Introduced in 06_context_vectors.ipynb.
 
     Raises:
         TypeError: an argument is not a floating-point tensor.
-        ValueError: ranks are not 2-D/3-D or differ, or ``weights`` has not one column
+        ValueError: ranks are not 2-D/3-D/4-D or differ, or ``weights`` has not one column
             per row of ``value``.
     """
-    require_tensor("weights", weights, ndim=(2, 3))
-    require_tensor("value", value, ndim=(2, 3))
+    require_tensor("weights", weights, ndim=(2, 3, 4))
+    require_tensor("value", value, ndim=(2, 3, 4))
     if weights.dim() != value.dim():
         raise ValueError(
             f"weights and value must have the same rank; got shapes {tuple(weights.shape)} and {tuple(value.shape)}."
@@ -176,13 +190,101 @@ def context_vectors(weights: torch.Tensor, value: torch.Tensor) -> torch.Tensor:
     return weights @ value
 
 
+def _require_finite(name: str, tensor: torch.Tensor) -> None:
+    if not torch.isfinite(tensor).all():
+        kind = "NaN" if torch.isnan(tensor).any() else "inf"
+        raise ValueError(f"{name} must hold only finite numbers; got a tensor with {kind} in it.")
+
+
+def scaled_dot_product_attention(
+    query: torch.Tensor,
+    key: torch.Tensor,
+    value: torch.Tensor,
+    mask: torch.Tensor | None = None,
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """Steps 4 to 6 in one call: ``softmax(query @ key^T / sqrt(d_k)) @ value``.
+
+    Takes ``query (..., n_q, d_k)``, ``key (..., n_k, d_k)`` and ``value (..., n_k, d_v)``
+    of rank 2 (one sentence), 3 (a batch) or 4 (a batch of heads), all of the same rank and
+    the same leading sizes, like ``torch.nn.functional.scaled_dot_product_attention``.
+    Returns ``(context, weights)`` of shapes ``(..., n_q, d_v)`` and ``(..., n_q, n_k)``.
+
+    ``mask`` is an optional boolean tensor that broadcasts to ``(..., n_q, n_k)``: ``True``
+    means "this query may attend to this key" (PyTorch's convention for a boolean
+    ``attn_mask``). Blocked scores become ``-inf``, so they get weight 0. A query whose
+    row is entirely blocked has nothing to attend to and gets NaN weights (PyTorch's fused
+    function returns zeros there instead). Without a mask the result is bit for bit the
+    article's. Introduced in 07_self_attention_module.ipynb.
+
+    Raises:
+        TypeError: an argument is not a floating-point tensor, or ``mask`` is not boolean.
+        ValueError: a rank is not 2-4 or the ranks differ, sizes do not match, an input
+            holds NaN or inf, or ``mask`` does not broadcast to the scores' shape.
+    """
+    for name, tensor in (("query", query), ("key", key), ("value", value)):
+        require_tensor(name, tensor, ndim=(2, 3, 4))
+        _require_finite(name, tensor)
+    if not query.dim() == key.dim() == value.dim():
+        raise ValueError(
+            "query, key and value must have the same rank; got shapes "
+            f"{tuple(query.shape)}, {tuple(key.shape)} and {tuple(value.shape)}."
+        )
+    if not query.shape[:-2] == key.shape[:-2] == value.shape[:-2]:
+        raise ValueError(
+            "query, key and value must have the same leading (batch) sizes; got shapes "
+            f"{tuple(query.shape)}, {tuple(key.shape)} and {tuple(value.shape)}."
+        )
+    if key.shape[-2] != value.shape[-2]:
+        raise ValueError(
+            "key and value must have one row per word, the same number of rows; "
+            f"got key {tuple(key.shape)} and value {tuple(value.shape)}."
+        )
+    if query.dim() == 4:  # attention_scores takes rank 2 or 3: fold the heads into the batch
+        batch, heads = query.shape[:2]
+        folded = attention_scores(query.flatten(0, 1), key.flatten(0, 1))
+        scores = folded.unflatten(0, (batch, heads))
+    else:
+        scores = attention_scores(query, key)
+    if mask is not None:
+        if not isinstance(mask, torch.Tensor):
+            raise TypeError(
+                f"mask must be a boolean torch.Tensor (True = may attend); got {describe(mask)}."
+            )
+        if mask.dtype != torch.bool:
+            raise TypeError(
+                f"mask must be a boolean tensor (True = may attend); got dtype {mask.dtype} "
+                "(build it with a comparison, or convert with .bool())."
+            )
+        try:
+            fits = torch.broadcast_shapes(mask.shape, scores.shape) == scores.shape
+        except RuntimeError:
+            fits = False
+        if not fits:
+            raise ValueError(
+                f"mask must broadcast to the scores' shape {tuple(scores.shape)} "
+                f"(queries x keys); got shape {tuple(mask.shape)}."
+            )
+        scores = scores.masked_fill(~mask, float("-inf"))
+    weights = attention_weights(scores)
+    return context_vectors(weights, value), weights
+
+
 class SelfAttention(nn.Module):
     """The article's self-attention module: projections, scaled scores, softmax, weighted sum.
 
-    ``forward`` takes one sentence ``(n, d)`` or a batch ``(batch, n, d)`` and returns the
-    context vectors ``(..., n, d_v)``. Same parameters as the article's module, drawn with
-    ``torch.rand`` when the module is created (so they depend on the random state then).
+    ``forward(x, mask=None)`` takes one sentence ``(n, d)`` or a batch ``(batch, n, d)`` and
+    returns the context vectors ``(..., n, d_v)``; ``attend`` also returns the weights
+    ``(..., n, n)``. ``mask`` is optional and boolean, ``True`` = may attend (see
+    :func:`scaled_dot_product_attention`, which does the work). The parameters are the
+    article's: ``W_query (d, d_q)``, ``W_key (d, d_k)``, ``W_value (d, d_v)``, drawn with
+    ``torch.rand`` in that order when the module is created, so they depend on the random
+    state at that moment (seed first to get known numbers).
     Introduced in 07_self_attention_module.ipynb.
+
+    Raises:
+        TypeError: a size is not an int; ``x`` is not a floating-point tensor.
+        ValueError: a size is not positive, ``d_q != d_k``, or ``x`` has not 2 or 3
+            dimensions or not ``d`` features (and see :func:`scaled_dot_product_attention`).
     """
 
     def __init__(self, d: int, d_q: int, d_k: int, d_v: int) -> None:
@@ -198,7 +300,10 @@ class SelfAttention(nn.Module):
         self.W_key = nn.Parameter(torch.rand(d, d_k))
         self.W_value = nn.Parameter(torch.rand(d, d_v))
 
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
+    def attend(
+        self, x: torch.Tensor, mask: torch.Tensor | None = None
+    ) -> tuple[torch.Tensor, torch.Tensor]:
+        """The context vectors ``(..., n, d_v)`` and the attention weights ``(..., n, n)``."""
         require_tensor("x", x, ndim=(2, 3))
         if x.shape[-1] != self.d:
             raise ValueError(
@@ -208,8 +313,11 @@ class SelfAttention(nn.Module):
         queries = x @ self.W_query
         keys = x @ self.W_key
         values = x @ self.W_value
-        weights = attention_weights(attention_scores(queries, keys))
-        return context_vectors(weights, values)
+        return scaled_dot_product_attention(queries, keys, values, mask)
+
+    def forward(self, x: torch.Tensor, mask: torch.Tensor | None = None) -> torch.Tensor:
+        """The context vectors ``(..., n, d_v)`` for ``x (..., n, d)``."""
+        return self.attend(x, mask)[0]
 
 
 @dataclass(frozen=True)

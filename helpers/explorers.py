@@ -17,16 +17,37 @@ lesson also shows a static figure of the explorer's default state.
 from __future__ import annotations
 
 import base64
+import functools
 import html
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 import ipywidgets as widgets
+import torch
 
-from helpers.figures import message_figure, render_png, token_ids_figure
-from helpers.lesson import SENTENCE
-from helpers.vocabulary import build_vocabulary, split_words
+from helpers.attention import (
+    D_K,
+    D_Q,
+    D_V,
+    CourseSteps,
+    D,
+    SelfAttention,
+    attention_weights,
+    embed,
+    rebuild_steps,
+    softmax,
+)
+from helpers.figures import (
+    contributions_figure,
+    message_figure,
+    render_png,
+    token_ids_figure,
+    weights_explorer_figure,
+)
+from helpers.lesson import SEED, SENTENCE
+from helpers.vocabulary import build_vocabulary, encode, split_words
 
 TEXT_HEIGHT = "120px"
 IMAGE_HEIGHT = "130px"
@@ -187,4 +208,520 @@ def vocabulary_explorer(sentence: str = SENTENCE) -> Explorer:
 # ---- 02_embedding, 03_query_key_value, 04_attention_scores (issue 3) ----
 
 
+def _format_vector(vector: Any) -> str:
+    return "[" + ", ".join(f"{float(v):.4f}" for v in vector) + "]"
+
+
+def _course_embedding() -> tuple[list[str], dict[str, int], Any]:
+    """The course sentence's words, vocabulary and 9 × 3 embedding, leaving the random state alone."""
+    import torch
+
+    from helpers.attention import embed
+    from helpers.vocabulary import encode
+
+    vocabulary = build_vocabulary(SENTENCE)
+    with torch.random.fork_rng(devices=[]):
+        embedded = embed(encode(SENTENCE, vocabulary))
+    return split_words(SENTENCE), vocabulary, embedded
+
+
+def describe_word_vector(word: str) -> str:
+    """The text the embedding explorer shows for ``word`` (a word of the course sentence).
+
+    Introduced in 02_embedding.ipynb ("Explore").
+    """
+    words, vocabulary, embedded = _course_embedding()
+    if word not in vocabulary:
+        return f"{word!r} is not a word of the lesson's sentence: pick one from the list."
+    position = words.index(word)
+    vector = embedded[position]
+    return "\n".join(
+        [
+            f"word: {word!r}   id: {vocabulary[word]}   position in the sentence: {position}",
+            f"vector: {_format_vector(vector)}",
+            f"= row {vocabulary[word]} of the table embed.weight "
+            f"= row {position} of embedded_sentence",
+            f"length of the vector: {vector.norm().item():.4f}",
+        ]
+    )
+
+
+def embedding_explorer(word: str = "fox") -> Explorer:
+    """Pick a word of the sentence; see its id, its vector, and where it lies on each dimension.
+
+    Introduced in 02_embedding.ipynb ("Explore").
+    """
+    from helpers.figures import embedding_strip_figure
+
+    words, _, embedded = _course_embedding()
+    choice = widgets.Dropdown(
+        options=words, value=word, description="Word:", style={"description_width": "initial"}
+    )
+    choice.add_class("course-word")
+    explorer = Explorer(
+        controls={"word": choice},
+        text=_text_area(),
+        image=_image_area(),
+        fallback=(
+            "[Embedding explorer: pick a word to see its id and its vector. It needs a live "
+            "kernel (JupyterLab or Binder); the picture below shows its starting state.]"
+        ),
+    )
+
+    def update(_change: object = None) -> None:
+        explorer._show_text(describe_word_vector(choice.value))
+        figure = embedding_strip_figure(embedded, words, words.index(choice.value))
+        explorer.image.value = render_png(figure)
+
+    choice.observe(update, names="value")
+    update()
+    return explorer
+
+
+def _projections(d_k: int, d_v: int, seed: int) -> dict[str, Any]:
+    """W_query, W_key, W_value drawn with ``seed`` and the sentence's query, key, value (detached)."""
+    import torch
+
+    from helpers.attention import D, projection_weights
+
+    _, _, embedded = _course_embedding()
+    with torch.random.fork_rng(devices=[]):
+        w_query, w_key, w_value = projection_weights(D, d_k, d_k, d_v, seed=seed)
+    weights = {"W_Q": w_query.detach(), "W_K": w_key.detach(), "W_V": w_value.detach()}
+    results = {name[-1]: embedded @ w for name, w in weights.items()}
+    return {"X": embedded, "weights": weights, "results": results}
+
+
+def describe_projections(d_k: int, d_v: int, seed: int) -> str:
+    """The text the projection explorer shows: the shapes, and the first word's q, k and v.
+
+    Introduced in 03_query_key_value.ipynb ("Explore").
+    """
+    words = split_words(SENTENCE)
+    made = _projections(d_k, d_v, seed)
+    w, r = made["weights"], made["results"]
+    note = "  (the article's settings)" if (d_k, d_v, seed) == (2, 4, 123) else ""
+    return "\n".join(
+        [
+            f"d_q = d_k = {d_k}, d_v = {d_v}, seed = {seed}{note}",
+            f"W_query {tuple(w['W_Q'].shape)}, W_key {tuple(w['W_K'].shape)}, "
+            f"W_value {tuple(w['W_V'].shape)}",
+            f"query {tuple(r['Q'].shape)}, key {tuple(r['K'].shape)}, value {tuple(r['V'].shape)}",
+            f"{words[0]!r}: query {_format_vector(r['Q'][0])}",
+            f"       key   {_format_vector(r['K'][0])}",
+            f"       value {_format_vector(r['V'][0])}",
+        ]
+    )
+
+
+def projection_explorer() -> Explorer:
+    """Change d_k, d_v and the seed; see the shapes and values of W and of query, key, value.
+
+    d_q always equals d_k (the explorer sets both). Introduced in 03_query_key_value.ipynb
+    ("Explore").
+    """
+    from helpers.figures import projection_figure
+
+    sliders = {}
+    for name, label, value, top in (
+        ("d_k", "d_q = d_k (query and key size):", 2, 8),
+        ("d_v", "d_v (value size):", 4, 8),
+        ("seed", "seed (random weights):", 123, 999),
+    ):
+        slider = widgets.IntSlider(
+            value=value,
+            min=0 if name == "seed" else 1,
+            max=top,
+            description=label,
+            continuous_update=False,
+            style={"description_width": "initial"},
+            layout=widgets.Layout(width="480px"),
+        )
+        slider.add_class(f"course-{name.replace('_', '-')}")
+        sliders[name] = slider
+    explorer = Explorer(
+        controls=sliders,
+        text=_text_area(),
+        image=_image_area(),
+        fallback=(
+            "[Query, key and value explorer: move the sliders to change d_k, d_v and the seed. "
+            "It needs a live kernel (JupyterLab or Binder); the picture below shows its "
+            "starting state.]"
+        ),
+    )
+
+    def update(_change: object = None) -> None:
+        d_k, d_v, seed = (sliders[n].value for n in ("d_k", "d_v", "seed"))
+        explorer._show_text(describe_projections(d_k, d_v, seed))
+        made = _projections(d_k, d_v, seed)
+        figure = projection_figure(
+            made["X"], made["weights"], made["results"], split_words(SENTENCE), annotate=False
+        )
+        explorer.image.value = render_png(figure)
+
+    for slider in sliders.values():
+        slider.observe(update, names="value")
+    update()
+    return explorer
+
+
+SCALING_DIMS = (2, 4, 8, 16, 32, 64, 128, 256, 512)
+"""The sizes d_k the scaling explorer offers (powers of two, as in 04's variance plot)."""
+
+
+def random_scores(d_k: int, seed: int = 123, n: int = 9) -> Any:
+    """Unscaled scores ``q @ k.T`` of ``n`` random queries and keys of length ``d_k``; ``(n, n)``.
+
+    Every number of q and k is drawn from N(0, 1) by a ``torch.Generator`` seeded with
+    ``seed`` (the global random state is untouched). Introduced in 04_attention_scores.ipynb.
+    """
+    import torch
+
+    from helpers._validate import require_size
+
+    require_size("d_k", d_k)
+    require_size("n", n)
+    generator = torch.Generator().manual_seed(seed)
+    query = torch.randn(n, d_k, generator=generator)
+    key = torch.randn(n, d_k, generator=generator)
+    return query @ key.T
+
+
+def describe_scaling(d_k: int) -> str:
+    """The text the scaling explorer shows for ``d_k``. Introduced in 04_attention_scores.ipynb."""
+    import torch
+
+    raw = random_scores(d_k)
+    scaled = raw / d_k**0.5
+    top_raw = torch.softmax(raw[0], dim=-1).max().item()
+    top_scaled = torch.softmax(scaled[0], dim=-1).max().item()
+    return "\n".join(
+        [
+            f"d_k = {d_k}: 9 random queries and 9 random keys, numbers drawn from N(0, 1)",
+            f"unscaled scores: std {raw.std().item():.2f}, from {raw.min().item():.2f} "
+            f"to {raw.max().item():.2f}",
+            f"scaled (÷ √{d_k} = {d_k**0.5:.2f}): std {scaled.std().item():.2f}, "
+            f"from {scaled.min().item():.2f} to {scaled.max().item():.2f}",
+            f"softmax of row 0: largest weight {top_raw:.2f} unscaled, {top_scaled:.2f} scaled "
+            f"(equal weights would be {1 / 9:.2f})",
+        ]
+    )
+
+
+def scaling_explorer(d_k: int = 64) -> Explorer:
+    """Slide d_k; see unscaled scores spread out while scaled ones stay put, and softmax sharpen.
+
+    Introduced in 04_attention_scores.ipynb ("Explore").
+    """
+    from helpers.figures import scaling_figure
+
+    slider = widgets.SelectionSlider(
+        options=list(SCALING_DIMS),
+        value=d_k,
+        description="d_k (query and key size):",
+        continuous_update=False,
+        style={"description_width": "initial"},
+        layout=widgets.Layout(width="480px"),
+    )
+    slider.add_class("course-d-k")
+    explorer = Explorer(
+        controls={"d_k": slider},
+        text=_text_area(),
+        image=_image_area(),
+        fallback=(
+            "[Scaling explorer: slide d_k to see why scores are divided by its square root. "
+            "It needs a live kernel (JupyterLab or Binder); the picture below shows its "
+            "starting state.]"
+        ),
+    )
+
+    def update(_change: object = None) -> None:
+        explorer._show_text(describe_scaling(slider.value))
+        figure = scaling_figure(random_scores(slider.value), slider.value, split_words(SENTENCE))
+        explorer.image.value = render_png(figure)
+
+    slider.observe(update, names="value")
+    update()
+    return explorer
+
+
 # ---- 05_softmax_weights, 06_context_vectors, 07_self_attention_module (issue 4) ----
+TEMPERATURES = (0.25, 0.5, 1.0, 2.0, 4.0)
+"""Temperatures the softmax explorer offers: below 1 sharpens the weights, above 1 flattens them."""
+
+MAX_EXPLORER_WORDS = 12
+"""The sentence explorer shows at most this many words (a bigger grid is unreadable)."""
+
+
+@functools.cache
+def _course() -> CourseSteps:
+    """The course sentence's steps, computed without moving the notebook's random state."""
+    with torch.random.fork_rng(devices=[]):
+        return rebuild_steps()
+
+
+def _row_table(
+    words: list[str], rows: list[tuple[str, list[float]]], corner: str = "key word"
+) -> str:
+    """Aligned columns: a header of ``words``, then one line per (name, numbers) row."""
+    lines = [corner.ljust(10) + "".join(w[:7].rjust(8) for w in words)]
+    for name, numbers in rows:
+        lines.append(name[:9].ljust(10) + "".join(f"{x:8.3f}" for x in numbers))
+    return "\n".join(lines)
+
+
+def describe_softmax(query_index: int, scale: bool = True, temperature: float = 1.0) -> str:
+    """The text the softmax explorer shows: one query's scores and weights.
+
+    Scores are the course sentence's ``query @ key.T``, divided by ``sqrt(d_k)`` when
+    ``scale`` is on and then by ``temperature``. Introduced in 05_softmax_weights.ipynb.
+    """
+    steps = _course()
+    raw = (steps.query @ steps.key.T).detach()
+    divisor = (math.sqrt(steps.key.shape[-1]) if scale else 1.0) * temperature
+    scores = raw[query_index] / divisor
+    weights = softmax(scores)
+    words = steps.words
+    top = int(weights.argmax())
+    how = "÷ √d_k = ÷ 1.414" if scale else "not scaled"
+    return "\n".join(
+        [
+            f"query {words[query_index]!r} (row {query_index}); scores {how}, "
+            f"then ÷ temperature {temperature:g}",
+            _row_table(words, [("score", scores.tolist()), ("weight", weights.tolist())]),
+            f"largest weight: {words[top]!r} {weights[top]:.3f}; "
+            f"smallest: {weights.min():.3f}; sum of weights = {weights.sum():.4f}",
+        ]
+    )
+
+
+def softmax_explorer() -> Explorer:
+    """Pick a query word, a temperature and whether to scale by √d_k; see its weights.
+
+    The picture shows the whole weight matrix (the chosen row framed) and that row as
+    bars; the text shows the row's scores and weights. Introduced in
+    05_softmax_weights.ipynb ("Explore").
+    """
+    steps = _course()
+    words = steps.words
+    query = widgets.Dropdown(
+        options=[(word, index) for index, word in enumerate(words)],
+        value=3,
+        description="Query word:",
+        style={"description_width": "initial"},
+    )
+    query.add_class("course-query-word")
+    temperature = widgets.SelectionSlider(
+        options=[(f"{t:g}", t) for t in TEMPERATURES],
+        value=1.0,
+        description="Temperature (divide the scores by):",
+        continuous_update=False,
+        style={"description_width": "initial"},
+        layout=widgets.Layout(width="420px"),
+    )
+    temperature.add_class("course-temperature")
+    scale = widgets.Checkbox(
+        value=True,
+        description="Divide the scores by √d_k first (as the article does)",
+        indent=False,
+        layout=widgets.Layout(width="auto"),
+    )
+    scale.add_class("course-scale")
+    explorer = Explorer(
+        controls={"query": query, "temperature": temperature, "scale": scale},
+        text=_text_area(),
+        image=_image_area(),
+        fallback=(
+            "[Softmax explorer: pick a query word and a temperature to see its attention "
+            "weights. It needs a live kernel (JupyterLab or Binder); the picture below shows "
+            "its starting state.]"
+        ),
+    )
+    raw = (steps.query @ steps.key.T).detach()
+
+    def update(_change: object = None) -> None:
+        explorer._show_text(describe_softmax(query.value, scale.value, temperature.value))
+        divisor = (math.sqrt(steps.key.shape[-1]) if scale.value else 1.0) * temperature.value
+        weights = attention_weights(raw / divisor)
+        caption = f"weights of query '{words[query.value]}' (temperature {temperature.value:g})"
+        fig = weights_explorer_figure(weights, words, query.value, caption)
+        explorer.image.value = render_png(fig)
+
+    for control in (query, temperature, scale):
+        control.observe(update, names="value")
+    update()
+    return explorer
+
+
+def describe_context(query_index: int) -> str:
+    """The text the context explorer shows: one word's context vector as a weighted sum.
+
+    Introduced in 06_context_vectors.ipynb ("Explore").
+    """
+    steps = _course()
+    words = steps.words
+    weights = steps.weights.detach()[query_index]
+    value = steps.value.detach()
+    context = weights @ value
+
+    def vector(numbers: torch.Tensor) -> str:
+        return "[" + ", ".join(f"{x:7.4f}" for x in numbers.tolist()) + "]"
+
+    lines = [
+        f"context vector of {words[query_index]!r} (row {query_index}) = {vector(context)}",
+        "= sum over the words of  weight × value row:",
+        f"{'word':<8}{'weight':>8}   {'value row':<38}  weight × value row",
+    ]
+    for word, weight, row in zip(words, weights.tolist(), value, strict=True):
+        lines.append(f"{word:<8}{weight:8.4f}   {vector(row):<38}  {vector(weight * row)}")
+    return "\n".join(lines)
+
+
+def context_explorer() -> Explorer:
+    """Pick a word; see what its context vector mixes in from each word, and the sum.
+
+    Introduced in 06_context_vectors.ipynb ("Explore").
+    """
+    steps = _course()
+    words = steps.words
+    query = widgets.Dropdown(
+        options=[(word, index) for index, word in enumerate(words)],
+        value=3,
+        description="Word:",
+        style={"description_width": "initial"},
+    )
+    query.add_class("course-query-word")
+    explorer = Explorer(
+        controls={"query": query},
+        text=_text_area(),
+        image=_image_area(),
+        fallback=(
+            "[Context explorer: pick a word to see its context vector as a weighted sum of "
+            "value rows. It needs a live kernel (JupyterLab or Binder); the picture below "
+            "shows its starting state.]"
+        ),
+    )
+
+    def update(_change: object = None) -> None:
+        explorer._show_text(describe_context(query.value))
+        fig = contributions_figure(steps.weights, steps.value, words, query.value, compact=True)
+        explorer.image.value = render_png(fig)
+
+    query.observe(update, names="value")
+    update()
+    return explorer
+
+
+def sentence_attention(sentence: str, seed: int = SEED) -> tuple[list[str], torch.Tensor]:
+    """The words of ``sentence`` (at most ``MAX_EXPLORER_WORDS``) and their attention weights.
+
+    The sentence gets its own vocabulary (``build_vocabulary``), ids and embedding
+    (``embed``, seeded with ``seed``), and goes through ``SelfAttention(3, 2, 2, 4)`` built
+    right after ``torch.manual_seed(seed)``: for the course sentence that is exactly the
+    lesson's weights. The notebook's random state is left untouched.
+    Introduced in 07_self_attention_module.ipynb ("Explore").
+
+    Raises:
+        TypeError, ValueError: ``sentence`` is not a string with at least one word.
+    """
+    words = split_words(sentence)[:MAX_EXPLORER_WORDS]
+    if not words:
+        raise ValueError(f"sentence must contain at least one word; got {sentence!r}.")
+    text = " ".join(words)
+    with torch.random.fork_rng(devices=[]):
+        embedded = embed(encode(text, build_vocabulary(text)), seed=seed)
+        torch.manual_seed(seed)
+        module = SelfAttention(D, D_Q, D_K, D_V)
+        _, weights = module.attend(embedded)
+    return words, weights.detach()
+
+
+def describe_sentence_attention(sentence: str, query_index: int = 0) -> str:
+    """The text the sentence explorer shows: the weight matrix and one query's strongest key.
+
+    Introduced in 07_self_attention_module.ipynb ("Explore").
+    """
+    if not isinstance(sentence, str) or not sentence.strip():
+        return "The sentence box is empty: type a few words, for example 'the cat sat on the mat'."
+    words = split_words(sentence)
+    if not words:
+        return "Only commas so far: type a few words, for example 'the cat sat on the mat'."
+    shown, weights = sentence_attention(sentence)
+    query_index = min(query_index, len(shown) - 1)
+    lines = [f"words ({len(words)}): {words}"]
+    if len(words) > len(shown):
+        lines.append(f"(showing the first {len(shown)} words)")
+    top = int(weights[query_index].argmax())
+    lines.append(
+        f"query {shown[query_index]!r} attends most to {shown[top]!r} "
+        f"(weight {weights[query_index, top]:.3f})"
+    )
+    lines.append("weights (rows = queries, columns = keys; each row sums to 1):")
+    table = _row_table(shown, list(zip(shown, weights.tolist(), strict=True)), "query\\key")
+    lines.extend(table.splitlines())
+    return "\n".join(lines)
+
+
+def sentence_attention_explorer(sentence: str = SENTENCE) -> Explorer:
+    """Type any sentence; see the SelfAttention module's weights for it, as a heatmap and text.
+
+    Weights come from :func:`sentence_attention` (fixed seed 123, so the same sentence
+    always gives the same weights). A second control picks the query word whose row is
+    framed and drawn as bars. Introduced in 07_self_attention_module.ipynb ("Explore").
+    """
+    box = widgets.Text(
+        value=sentence,
+        description="Sentence:",
+        placeholder="Type a sentence and press Enter",
+        continuous_update=False,
+        style={"description_width": "initial"},
+        layout=widgets.Layout(width="95%"),
+    )
+    box.add_class("course-sentence")
+    query = widgets.Dropdown(description="Query word:", style={"description_width": "initial"})
+    query.add_class("course-query-word")
+    explorer = Explorer(
+        controls={"sentence": box, "query": query},
+        text=_text_area(),
+        image=_image_area(),
+        fallback=(
+            "[Sentence attention explorer: type a sentence to see the module's attention "
+            "weights for it. It needs a live kernel (JupyterLab or Binder); the picture "
+            "below shows its starting state.]"
+        ),
+    )
+    busy = False
+
+    def update(_change: object = None) -> None:
+        explorer._show_text(describe_sentence_attention(box.value, query.value or 0))
+        if not isinstance(box.value, str) or not split_words_or_none(box.value):
+            explorer.image.value = render_png(message_figure("(no words to show)"))
+            return
+        words, weights = sentence_attention(box.value)
+        fig = weights_explorer_figure(weights, words, min(query.value or 0, len(words) - 1))
+        explorer.image.value = render_png(fig)
+
+    def new_sentence(_change: object = None) -> None:
+        nonlocal busy
+        words = split_words_or_none(box.value)[:MAX_EXPLORER_WORDS]
+        busy = True
+        try:
+            query.options = [(f"{i + 1}. {word}", i) for i, word in enumerate(words)]
+            query.value = 0 if words else None
+        finally:
+            busy = False
+        update()
+
+    def new_query(_change: object = None) -> None:
+        if not busy:
+            update()
+
+    box.observe(new_sentence, names="value")
+    query.observe(new_query, names="value")
+    new_sentence()
+    return explorer
+
+
+def split_words_or_none(sentence: str) -> list[str]:
+    """``split_words(sentence)``, or an empty list for an empty or blank sentence."""
+    return split_words(sentence) if isinstance(sentence, str) and sentence.strip() else []

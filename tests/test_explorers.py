@@ -12,6 +12,7 @@ from collections.abc import Callable
 
 import ipywidgets as widgets
 import pytest
+from course import defined_tests
 
 import helpers.explorers as explorers
 from helpers.figures import message_figure, render_png, token_ids_figure
@@ -25,11 +26,10 @@ FACTORIES = {
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
 
-def test_every_explorer_is_driven_here() -> None:
-    driven = {
-        name.removeprefix("test_drive_") for name in globals() if name.startswith("test_drive_")
-    }
-    assert set(FACTORIES) == driven, "add a test_drive_<explorer> test for each new explorer"
+def test_every_explorer_is_driven_by_a_test() -> None:
+    assert set(FACTORIES) == defined_tests("drive_"), (
+        "each explorer needs a test_drive_<explorer name> test (in any tests/test_*.py)"
+    )
 
 
 @pytest.mark.parametrize("factory", FACTORIES.values(), ids=list(FACTORIES))
