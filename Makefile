@@ -46,7 +46,8 @@ lint: $(STAMP)  ## Lint Python code and notebooks with ruff.
 
 test: lint  ## Lint, unit tests, then every notebook re-run and compared with its stored outputs.
 	@$(BIN)/python -c "import matplotlib.font_manager"  # build the font cache now: its first-build warning would reach nbval's stderr
-	$(BIN)/python -m pytest tests notebooks --nbval --nbval-current-env -p no:cacheprovider
+	$(BIN)/python -m pytest tests notebooks --nbval --nbval-current-env -p no:cacheprovider \
+	  -n 2 --dist loadfile  # two workers, each taking whole files (nbval needs a notebook on one kernel)
 
 notebooks: $(STAMP)  ## Re-execute every lesson on a fresh kernel; the only way stored outputs change.
 	$(BIN)/python tools/execute_notebooks.py notebooks/*.ipynb

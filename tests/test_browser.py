@@ -1,0 +1,139 @@
+"""Every lesson, run in a real JupyterLab in a real Chromium, as a learner runs it.
+
+For each lesson: open it, wait for the kernel, Run All from the menu, then check that
+every code cell ran, that no error or stderr output shows anywhere in the page, that the
+JupyterLab log holds no traceback (an exception in an explorer callback lands there, not
+in the page), and that each explorer rendered. Then every control of every explorer is
+changed as a learner would (typing, clicking, keyboard) and the page must show the right
+new text, written out in the test. Screenshots go to artifacts/browser/ (git-ignored);
+on failure also the JupyterLab log.
+
+One server and one browser serve the whole run. Without Chromium the tests skip with a
+one-line reason; with CI=true they fail instead (CI installs Chromium in .ci/run).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from course import LESSONS, REPO, ids, read
+from explorer_steps import STEPS
+
+from tools.browser import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    IDLE,
+    INSTALL_HINT,
+    drive,
+    explorer_names,
+    jupyterlab,
+    open_and_run_all,
+)
+
+pytestmark = pytest.mark.browser
+
+ARTIFACTS = REPO / "artifacts" / "browser"
+RUN_TIMEOUT_MS = 120_000
+
+
+@dataclass
+class Lab:
+    base: str
+    root: Path
+    log: Path
+
+
+@pytest.fixture(scope="session")
+def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
+    with jupyterlab(LESSONS, tmp_path_factory.mktemp("jupyterlab")) as (base, root, log):
+        yield Lab(base, root, log)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    if not CHROMIUM.exists():
+        reason = f"the browser tests need Chromium at {CHROMIUM}: {INSTALL_HINT}"
+        if os.environ.get("CI"):
+            pytest.fail(reason)
+        pytest.skip(reason)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+def test_every_explorer_in_the_lessons_has_steps() -> None:
+    used = {name for path in LESSONS for name in explorer_names(path)}
+    assert used <= set(STEPS), f"add browser steps to STEPS for: {sorted(used - set(STEPS))}"
+
+
+# ---- the test ----
+
+
+def shut_down_kernels(lab: Lab) -> None:
+    """Free the kernel's memory before the next lesson (Binder-sized habits)."""
+    with urllib.request.urlopen(f"{lab.base}/api/sessions") as answer:
+        sessions = json.load(answer)
+    for session in sessions:
+        request = urllib.request.Request(
+            f"{lab.base}/api/sessions/{session['id']}", method="DELETE"
+        )
+        urllib.request.urlopen(request).close()
+
+
+@pytest.mark.parametrize("path", LESSONS, ids=ids(LESSONS))
+def test_lesson_runs_and_explorers_answer(path: Path, lab: Lab, browser) -> None:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    console_errors: list[str] = []
+    page.on("console", lambda m: console_errors.append(m.text) if m.type == "error" else None)
+    log_start = lab.log.stat().st_size
+    try:
+        notebook = open_and_run_all(page, lab.base, path.name)
+        code_cells = [c for c in read(path).cells if c.cell_type == "code" and c.source.strip()]
+        prompts = page.locator(".jp-CodeCell .jp-InputArea-prompt")
+        page.wait_for_function(
+            """(n) => {
+                const p = [...document.querySelectorAll('.jp-CodeCell .jp-InputArea-prompt')];
+                return p.length === n && p.every(e => /^\\[\\d+\\]:$/.test(e.innerText.trim()));
+            }""",
+            arg=len(code_cells),
+            timeout=RUN_TIMEOUT_MS,
+        )
+        page.get_by_text(IDLE).wait_for(timeout=RUN_TIMEOUT_MS)
+        counts = [int(t.strip()[1:-2]) for t in prompts.all_inner_texts()]
+        assert counts == list(range(1, len(code_cells) + 1)), f"cells ran out of order: {counts}"
+
+        stderr = page.locator('[data-mime-type="application/vnd.jupyter.stderr"]')
+        assert stderr.count() == 0, (
+            f"error or stderr output in the page: {stderr.all_inner_texts()}"
+        )
+
+        names = explorer_names(path)
+        explorers = notebook.locator(".course-explorer")
+        assert explorers.count() == len(names), f"expected explorers {names}"
+        for index, name in enumerate(names):
+            explorer = explorers.nth(index)
+            explorer.scroll_into_view_if_needed()
+            drive(explorer, STEPS[name])
+        page.screenshot(path=ARTIFACTS / f"{path.stem}.png")
+
+        log = lab.log.read_text()[log_start:]
+        assert "Traceback" not in log, f"the kernel or server logged an error:\n{log[-3000:]}"
+        assert not console_errors, f"the browser console shows errors: {console_errors}"
+    except BaseException:
+        page.screenshot(path=ARTIFACTS / f"{path.stem}-FAILED.png")
+        shutil.copy(lab.log, ARTIFACTS / f"{path.stem}-FAILED-jupyterlab.log")
+        raise
+    finally:
+        page.close()
+        shut_down_kernels(lab)

@@ -1,0 +1,163 @@
+"""How fast every explorer answers: in the page, and in the kernel alone.
+
+    .venv/bin/python tools/bench_explorers.py      (run by `make bench`)
+
+In the page: a real JupyterLab in Chromium (tools/browser.py) runs each lesson, then
+repeats each explorer's learner steps (tests/explorer_steps.py) until at least
+``CHANGES`` changes were timed, each from the action (typing, clicking, a key press) to
+the moment the page shows the step's expected text (checked every animation frame).
+In the kernel: the explorer's callback alone, timed in this process by setting each
+control's value directly, ``CHANGES`` times per explorer.
+Prints a table with the median and 95th percentile, and writes it to BENCHMARKS.md.
+The goal for the page is a median of at most 100 ms.
+"""
+
+from __future__ import annotations
+
+import inspect
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO / "tests"))
+sys.path.insert(0, str(REPO))
+
+from course import LESSONS  # noqa: E402
+from explorer_steps import STEPS  # noqa: E402
+
+from tools.browser import (  # noqa: E402
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    IDLE,
+    explorer_names,
+    jupyterlab,
+    open_and_run_all,
+    shown_text,
+    timed_step,
+)
+
+CHANGES = 20
+GOAL_MS = 100.0
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+
+
+def kernel_side() -> dict[str, list[float]]:
+    """Callback time per explorer: each control cycled through a few values, in-process."""
+    import ipywidgets as widgets
+
+    import helpers.explorers as explorers
+
+    timings: dict[str, list[float]] = {}
+    for name, factory in inspect.getmembers(explorers, inspect.isfunction):
+        if not name.endswith("_explorer") or factory.__module__ != explorers.__name__:
+            continue
+        explorer = factory()
+        changes: list[tuple[Any, Any]] = []
+        for control in explorer.controls.values():
+            if isinstance(control, widgets.Checkbox):
+                values = [not control.value, control.value]
+            elif isinstance(
+                control, (widgets.Dropdown, widgets.ToggleButtons, widgets.RadioButtons)
+            ):
+                values = (
+                    [value for _, value in control.options]
+                    if isinstance(control.options[0], tuple)
+                    else list(control.options)
+                )
+            elif isinstance(control, (widgets.IntSlider, widgets.FloatSlider)):
+                values = [control.min, control.max, control.value]
+            elif isinstance(control, widgets.Text):
+                values = ["the dog saw the cat", "a b c d e f g", control.value]
+            else:
+                continue
+            changes += [(control, value) for value in values]
+        times = []
+        while len(times) < CHANGES and changes:
+            for control, value in changes:
+                if control.value == value:
+                    continue
+                start = time.perf_counter()
+                control.value = value
+                times.append((time.perf_counter() - start) * 1000)
+        timings[name] = times
+    return timings
+
+
+def in_page() -> dict[str, list[float]]:
+    from playwright.sync_api import sync_playwright
+
+    timings: dict[str, list[float]] = {}
+    with (
+        tempfile.TemporaryDirectory() as workdir,
+        jupyterlab(LESSONS, Path(workdir)) as (base, _, _),
+        sync_playwright() as playwright,
+    ):
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        for path in LESSONS:
+            names = explorer_names(path)
+            if not names:
+                continue
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            notebook = open_and_run_all(page, base, path.name)
+            notebook.locator(".course-explorer").nth(len(names) - 1).wait_for(timeout=120_000)
+            page.get_by_text(IDLE).wait_for(timeout=120_000)
+            for index, name in enumerate(names):
+                if name not in STEPS:  # tests/test_browser.py insists every explorer has steps
+                    continue
+                explorer = notebook.locator(".course-explorer").nth(index)
+                explorer.scroll_into_view_if_needed()
+                steps = [step for step in STEPS[name] if step.act is not None]
+                times: list[float] = []
+                while len(times) < CHANGES:
+                    for step in steps:
+                        if shown_text(explorer) == step.expected:  # nothing would change
+                            step.act(explorer)
+                            continue
+                        times.append(timed_step(explorer, step))
+                timings[name] = times
+            page.close()
+        browser.close()
+    return timings
+
+
+def table(page: dict[str, list[float]], kernel: dict[str, list[float]]) -> str:
+    lines = [
+        "| explorer | changes | page median (ms) | page p95 (ms) | callback median (ms) | callback p95 (ms) | goal: page median ≤ 100 ms |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for name in sorted(set(page) | set(kernel)):
+        p, k = page.get(name, []), kernel.get(name, [])
+        met = "yes" if p and statistics.median(p) <= GOAL_MS else ("no" if p else "not in a lesson")
+        cells = [
+            name,
+            str(len(p)),
+            f"{statistics.median(p):.0f}" if p else "-",
+            f"{percentile(p, 0.95):.0f}" if p else "-",
+            f"{statistics.median(k):.1f}" if k else "-",
+            f"{percentile(k, 0.95):.1f}" if k else "-",
+            met,
+        ]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def main() -> int:
+    kernel = kernel_side()
+    page = in_page() if CHROMIUM.exists() else {}
+    if not page:
+        print(f"(no page timings: Chromium not found at {CHROMIUM})")
+    result = table(page, kernel)
+    print(result)
+    return 0 if page else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

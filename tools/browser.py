@@ -1,0 +1,241 @@
+"""A real JupyterLab and a real Chromium, for tests/test_browser.py and tools/bench_explorers.py.
+
+One JupyterLab server serves a temporary copy of the lessons (JupyterLab autosaves, and
+the lessons' stored outputs are the regression reference). It runs on a free loopback
+port with no token, its own settings and workspaces folders (so no earlier layout or
+user setting is restored), and is stopped whatever happens. Chromium is Debian's, at
+/usr/bin/chromium, driven by Playwright from pip; nothing is downloaded.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+CHROMIUM = Path("/usr/bin/chromium")
+INSTALL_HINT = "install it with `sudo apt-get install chromium` (CI does this in .ci/run)"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+# The notebook renders every cell (no windowing), so tests can see every output.
+NOTEBOOK_SETTINGS = '{"windowingMode": "none"}'
+IDLE = "Python 3 (ipykernel) | Idle"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextmanager
+def jupyterlab(notebooks: list[Path], workdir: Path) -> Iterator[tuple[str, Path, Path]]:
+    """Serve copies of ``notebooks`` from ``workdir``; yield (base URL, copies folder, log file)."""
+    root = workdir / "lessons"
+    root.mkdir()
+    for notebook in notebooks:
+        shutil.copy(notebook, root / notebook.name)
+    settings = workdir / "settings" / "@jupyterlab" / "notebook-extension"
+    settings.mkdir(parents=True)
+    (settings / "tracker.jupyterlab-settings").write_text(NOTEBOOK_SETTINGS)
+    port = free_port()
+    log = workdir / "jupyterlab.log"
+    command = [
+        sys.executable, "-m", "jupyter", "lab", "--no-browser",
+        "--ip=127.0.0.1", f"--port={port}",
+        "--IdentityProvider.token=", "--ServerApp.password=",
+        f"--ServerApp.root_dir={root}",
+        f"--LabApp.user_settings_dir={workdir / 'settings'}",
+        f"--LabApp.workspaces_dir={workdir / 'workspaces'}",
+        "--LabApp.news_url=None",
+        # Loopback-only test server: lets the test shut kernels down with plain HTTP calls.
+        "--ServerApp.disable_check_xsrf=True",
+    ]  # fmt: skip
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        command.append("--allow-root")
+    with log.open("w") as out:
+        server = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, cwd=workdir)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"{base}/api/status", timeout=2) as answer:
+                    if answer.status == 200:
+                        break
+            except OSError:
+                pass
+            if server.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"JupyterLab did not start; its log:\n{log.read_text()[-3000:]}")
+            time.sleep(0.2)
+        yield base, root, log
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+
+
+# ---- driving an explorer in the page ----
+
+UPDATE_TIMEOUT_MS = 10_000
+
+
+@dataclass(frozen=True)
+class Step:
+    """One thing a learner does with an explorer, and the exact text it must then show.
+
+    ``act`` receives the explorer's locator (``None``: just check the current text).
+    """
+
+    describe: str
+    act: Callable[[Any], None] | None
+    expected: str
+
+
+def shown_text(explorer: Any) -> str:
+    """The text an explorer's text area shows in the page."""
+    return explorer.locator(".course-explorer-text pre").inner_text()
+
+
+def expect_text(explorer: Any, expected: str, timeout_ms: int = UPDATE_TIMEOUT_MS) -> None:
+    """Wait until the explorer's text area shows exactly ``expected`` (checked every frame)."""
+    area = explorer.locator(".course-explorer-text")  # its <pre> is replaced on each update
+    area.page.wait_for_function(
+        "([element, expected]) => element.querySelector('pre')?.innerText === expected",
+        arg=[area.element_handle(), expected],
+        polling="raf",
+        timeout=timeout_ms,
+    )
+
+
+def typing(css_class: str, text: str) -> Callable[[Any], None]:
+    """Type ``text`` into the text box with this CSS class and press Enter."""
+
+    def act(explorer: Any) -> None:
+        box = explorer.locator(f".{css_class} input")
+        box.fill(text)
+        box.press("Enter")
+
+    return act
+
+
+def clicking(css_class: str) -> Callable[[Any], None]:
+    """Click the checkbox (or button) with this CSS class."""
+    return lambda explorer: explorer.locator(f".{css_class} input").click()
+
+
+def choosing(css_class: str, label: str) -> Callable[[Any], None]:
+    """Pick the option ``label`` in the dropdown with this CSS class."""
+    return lambda explorer: explorer.locator(f".{css_class} select").select_option(label=label)
+
+
+def pressing(css_class: str, *keys: str) -> Callable[[Any], None]:
+    """Focus the slider with this CSS class and press ``keys`` (e.g. "ArrowRight", "End")."""
+
+    def act(explorer: Any) -> None:
+        handle = explorer.locator(f".{css_class} .noUi-handle")
+        handle.scroll_into_view_if_needed()
+        handle.focus()
+        for key in keys:
+            handle.press(key)
+
+    return act
+
+
+def drive(explorer: Any, steps: list[Step]) -> None:
+    """Do each step and check the page shows its text; say which step failed and what showed."""
+    for step in steps:
+        if step.act is not None:
+            step.act(explorer)
+        try:
+            expect_text(explorer, step.expected)
+        except Exception as error:
+            raise AssertionError(
+                f"after '{step.describe}' the explorer should show:\n{step.expected}\n"
+                f"but it shows:\n{shown_text(explorer)}"
+            ) from error
+
+
+def explorer_names(path: Path) -> list[str]:
+    """The explorer factories a lesson calls, in page order (from its `explorer`-tagged cells)."""
+    import re
+
+    import nbformat
+
+    names = []
+    for cell in nbformat.read(path, as_version=4).cells:
+        if "explorer" in cell.metadata.get("tags", []):
+            names += re.findall(r"(\w+_explorer)\(", cell.source)
+    return names
+
+
+def open_and_run_all(page: Any, base: str, name: str, timeout_ms: int = 120_000) -> Any:
+    """Open lesson ``name`` alone (``?reset`` forgets earlier tabs), wait for the kernel,
+    and choose Run → Run All Cells as a learner would. Returns the notebook's locator."""
+    page.goto(f"{base}/lab/tree/{name}?reset")
+    page.get_by_text(IDLE).wait_for(timeout=timeout_ms)
+    notebook = page.locator(".jp-NotebookPanel:visible .jp-Notebook")
+    notebook.click()
+    page.get_by_role("menuitem", name="Run", exact=True).click()
+    page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
+    return notebook
+
+
+_START_TIMER = """([element, expected]) => {
+    // In-page clock: starts at the learner's input event on the explorer (key, click,
+    // change), stops when the text area first shows the expected text.
+    const record = { start: null, end: null };
+    window.__courseTiming = record;
+    const start = () => { if (record.start === null) record.start = performance.now(); };
+    for (const type of ["keydown", "mousedown", "change", "input"]) {
+        element.addEventListener(type, start, { capture: true, once: true });
+    }
+    const area = element.querySelector(".course-explorer-text");
+    const observer = new MutationObserver(() => {
+        if (record.end === null && area.querySelector("pre")?.innerText === expected) {
+            record.end = performance.now();
+            observer.disconnect();
+        }
+    });
+    observer.observe(area, { childList: true, subtree: true, characterData: true });
+}"""
+
+
+def timed_step(explorer: Any, step: Step) -> float:
+    """Do ``step`` and return the milliseconds from its input event to the updated text,
+    measured inside the page (Playwright's own overhead is not counted)."""
+    if step.act is None:
+        raise ValueError("step must have an action to time; got a step with act=None.")
+    handle = explorer.element_handle()
+    explorer.page.evaluate(_START_TIMER, [handle, step.expected])
+    step.act(explorer)
+    expect_text(explorer, step.expected)
+    explorer.page.wait_for_function(
+        "() => window.__courseTiming.end !== null", timeout=UPDATE_TIMEOUT_MS
+    )
+    start, end = explorer.page.evaluate(
+        "() => [window.__courseTiming.start, window.__courseTiming.end]"
+    )
+    if start is None:
+        raise RuntimeError(f"no input event reached the explorer during '{step.describe}'.")
+    return float(end - start)
