@@ -1,7 +1,9 @@
 """What a learner does with each explorer in the page, and the exact text it must then show.
 
 Used by tests/test_browser.py (each step checked in a real JupyterLab) and by
-tools/bench_explorers.py (each step timed). Keys are the explorer factories' names; every
+tools/bench_explorers.py (each step timed, the list repeated until 20 changes are timed).
+So a list starts with the explorer's first state (a step with no action) and its last step
+brings the explorer back to that state. Keys are the explorer factories' names; every
 explorer a lesson shows needs an entry (tests/test_browser.py checks). Expected texts are
 written out here, not computed by the code under test.
 """
@@ -48,6 +50,14 @@ STEPS: dict[str, list[Step]] = {
             typing("course-sentence", ""),
             "The sentence box is empty: type a few words, for example 'the cat sat on the mat'.",
         ),
+        Step(
+            "type the lesson's sentence again",
+            typing("course-sentence", "The quick brown fox jumps over a lazy dog"),
+            "words (9): ['The', 'quick', 'brown', 'fox', 'jumps', 'over', 'a', 'lazy', 'dog']\n"
+            "vocabulary (9 distinct words): {'The': 0, 'a': 1, 'brown': 2, 'dog': 3, 'fox': 4, "
+            "'jumps': 5, 'lazy': 6, 'over': 7, 'quick': 8}\n"
+            "ids: [0, 8, 2, 4, 5, 7, 1, 6, 3]",
+        ),
     ],
     "embedding_explorer": [
         Step(
@@ -69,6 +79,11 @@ STEPS: dict[str, list[Step]] = {
             "pick 'The'",
             choosing("course-word", "The"),
             "word: 'The'   id: 0   position in the sentence: 0\nvector: [0.3374, -0.1778, -0.3035]\n= row 0 of the table embed.weight = row 0 of embedded_sentence\nlength of the vector: 0.4874",
+        ),
+        Step(
+            "pick 'fox' again",
+            choosing("course-word", "fox"),
+            "word: 'fox'   id: 4   position in the sentence: 3\nvector: [0.1794, 1.8951, 0.4954]\n= row 4 of the table embed.weight = row 3 of embedded_sentence\nlength of the vector: 1.9670",
         ),
     ],
     "projection_explorer": [
@@ -97,6 +112,21 @@ STEPS: dict[str, list[Step]] = {
             pressing("course-d-k", "Home"),
             "d_q = d_k = 1, d_v = 3, seed = 124\nW_query (3, 1), W_key (3, 1), W_value (3, 3)\nquery (9, 1), key (9, 1), value (9, 3)\n'The': query [-0.3159]\n       key   [0.0315]\n       value [-0.2379, -0.1471, 0.0107]",
         ),
+        Step(
+            "d_k back to 2",
+            pressing("course-d-k", "ArrowRight"),
+            "d_q = d_k = 2, d_v = 3, seed = 124\nW_query (3, 2), W_key (3, 2), W_value (3, 3)\nquery (9, 2), key (9, 2), value (9, 3)\n'The': query [-0.2535, 0.0913]\n       key   [-0.0246, -0.0177]\n       value [0.0369, 0.0248, -0.1196]",
+        ),
+        Step(
+            "d_v back to 4",
+            pressing("course-d-v", "ArrowRight"),
+            "d_q = d_k = 2, d_v = 4, seed = 124\nW_query (3, 2), W_key (3, 2), W_value (3, 4)\nquery (9, 2), key (9, 2), value (9, 4)\n'The': query [-0.2535, 0.0913]\n       key   [-0.0246, -0.0177]\n       value [0.2104, 0.1280, -0.1797, -0.1764]",
+        ),
+        Step(
+            "seed back to 123",
+            pressing("course-seed", "ArrowLeft"),
+            "d_q = d_k = 2, d_v = 4, seed = 123  (the article's settings)\nW_query (3, 2), W_key (3, 2), W_value (3, 4)\nquery (9, 2), key (9, 2), value (9, 4)\n'The': query [0.0327, -0.2112]\n       key   [-0.0823, -0.3031]\n       value [-0.2546, -0.2608, -0.1544, -0.2801]",
+        ),
     ],
     "scaling_explorer": [
         Step(
@@ -118,6 +148,11 @@ STEPS: dict[str, list[Step]] = {
             "d_k to the largest",
             pressing("course-d-k", "End"),
             "d_k = 512: 9 random queries and 9 random keys, numbers drawn from N(0, 1)\nunscaled scores: std 22.63, from -53.96 to 64.34\nscaled (÷ √512 = 22.63): std 1.00, from -2.38 to 2.84\nsoftmax of row 0: largest weight 1.00 unscaled, 0.35 scaled (equal weights would be 0.11)",
+        ),
+        Step(
+            "d_k three steps left, back to 64",
+            pressing("course-d-k", "ArrowLeft", "ArrowLeft", "ArrowLeft"),
+            "d_k = 64: 9 random queries and 9 random keys, numbers drawn from N(0, 1)\nunscaled scores: std 7.91, from -14.51 to 19.39\nscaled (÷ √64 = 8.00): std 0.99, from -1.81 to 2.42\nsoftmax of row 0: largest weight 0.54 unscaled, 0.29 scaled (equal weights would be 0.11)",
         ),
     ],
     "softmax_explorer": [
@@ -141,6 +176,21 @@ STEPS: dict[str, list[Step]] = {
             clicking("course-scale"),
             "query 'dog' (row 8); scores not scaled, then ÷ temperature 2\nkey word       The   quick   brown     fox   jumps    over       a    lazy     dog\nscore        0.217   0.278  -0.175  -1.252   0.537  -0.674  -0.466  -1.268   0.463\nweight       0.148   0.157   0.100   0.034   0.204   0.061   0.075   0.033   0.189\nlargest weight: 'jumps' 0.204; smallest: 0.033; sum of weights = 1.0000",
         ),
+        Step(
+            "pick 'fox' again",
+            choosing("course-query-word", "fox"),
+            "query 'fox' (row 3); scores not scaled, then ÷ temperature 2\nkey word       The   quick   brown     fox   jumps    over       a    lazy     dog\nscore       -0.300  -0.367   0.250   1.735  -0.751   0.941   0.645   1.768  -0.669\nweight       0.038   0.035   0.065   0.288   0.024   0.130   0.097   0.297   0.026\nlargest weight: 'lazy' 0.297; smallest: 0.024; sum of weights = 1.0000",
+        ),
+        Step(
+            "temperature back to 1",
+            pressing("course-temperature", "ArrowLeft"),
+            "query 'fox' (row 3); scores not scaled, then ÷ temperature 1\nkey word       The   quick   brown     fox   jumps    over       a    lazy     dog\nscore       -0.600  -0.733   0.499   3.471  -1.502   1.882   1.290   3.536  -1.337\nweight       0.007   0.006   0.021   0.403   0.003   0.082   0.046   0.430   0.003\nlargest weight: 'lazy' 0.430; smallest: 0.003; sum of weights = 1.0000",
+        ),
+        Step(
+            "tick the scaling again",
+            clicking("course-scale"),
+            "query 'fox' (row 3); scores ÷ √d_k = ÷ 1.414, then ÷ temperature 1\nkey word       The   quick   brown     fox   jumps    over       a    lazy     dog\nscore       -0.425  -0.519   0.353   2.454  -1.062   1.331   0.912   2.500  -0.946\nweight       0.020   0.018   0.042   0.347   0.010   0.113   0.074   0.364   0.012\nlargest weight: 'lazy' 0.364; smallest: 0.010; sum of weights = 1.0000",
+        ),
     ],
     "context_explorer": [
         Step(
@@ -157,6 +207,11 @@ STEPS: dict[str, list[Step]] = {
             "pick 'The'",
             choosing("course-query-word", "The"),
             "context vector of 'The' (row 0) = [ 0.1161,  0.2648,  0.1661,  0.2705]\n= sum over the words of  weight × value row:\nword      weight   value row                               weight × value row\nThe       0.1211   [-0.2546, -0.2608, -0.1544, -0.2801]    [-0.0308, -0.0316, -0.0187, -0.0339]\nquick     0.1238   [ 0.6762, -0.6300,  0.1718,  0.1107]    [ 0.0837, -0.0780,  0.0213,  0.0137]\nbrown     0.1124   [ 0.5932,  0.0981,  0.2741,  0.4151]    [ 0.0667,  0.0110,  0.0308,  0.0467]\nfox       0.0906   [ 0.6612,  1.8972,  1.0963,  1.8106]    [ 0.0599,  0.1719,  0.0993,  0.1640]\njumps     0.1284   [-0.8598, -0.6161, -0.5940, -0.9455]    [-0.1104, -0.0791, -0.0763, -0.1214]\nover      0.1019   [ 0.0781,  1.1918,  0.7710,  1.1675]    [ 0.0080,  0.1214,  0.0785,  0.1189]\na         0.1058   [ 0.5605,  0.5645,  0.3676,  0.6429]    [ 0.0593,  0.0597,  0.0389,  0.0680]\nlazy      0.0908   [ 1.4455,  1.6639,  1.3038,  2.0918]    [ 0.1313,  0.1511,  0.1184,  0.1900]\ndog       0.1251   [-1.2107, -0.4929, -1.0081, -1.4031]    [-0.1515, -0.0617, -0.1261, -0.1756]",
+        ),
+        Step(
+            "pick 'fox' again",
+            choosing("course-query-word", "fox"),
+            "context vector of 'fox' (row 3) = [ 0.8153,  1.4165,  0.9633,  1.5575]\n= sum over the words of  weight × value row:\nword      weight   value row                               weight × value row\nThe       0.0195   [-0.2546, -0.2608, -0.1544, -0.2801]    [-0.0050, -0.0051, -0.0030, -0.0055]\nquick     0.0178   [ 0.6762, -0.6300,  0.1718,  0.1107]    [ 0.0120, -0.0112,  0.0031,  0.0020]\nbrown     0.0425   [ 0.5932,  0.0981,  0.2741,  0.4151]    [ 0.0252,  0.0042,  0.0116,  0.0176]\nfox       0.3473   [ 0.6612,  1.8972,  1.0963,  1.8106]    [ 0.2296,  0.6589,  0.3808,  0.6289]\njumps     0.0103   [-0.8598, -0.6161, -0.5940, -0.9455]    [-0.0089, -0.0064, -0.0061, -0.0098]\nover      0.1129   [ 0.0781,  1.1918,  0.7710,  1.1675]    [ 0.0088,  0.1346,  0.0871,  0.1318]\na         0.0743   [ 0.5605,  0.5645,  0.3676,  0.6429]    [ 0.0417,  0.0420,  0.0273,  0.0478]\nlazy      0.3637   [ 1.4455,  1.6639,  1.3038,  2.0918]    [ 0.5258,  0.6052,  0.4743,  0.7609]\ndog       0.0116   [-1.2107, -0.4929, -1.0081, -1.4031]    [-0.0140, -0.0057, -0.0117, -0.0163]",
         ),
     ],
     "sentence_attention_explorer": [
@@ -179,6 +234,11 @@ STEPS: dict[str, list[Step]] = {
             "empty the box",
             typing("course-sentence", ""),
             "The sentence box is empty: type a few words, for example 'the cat sat on the mat'.",
+        ),
+        Step(
+            "type the lesson's sentence again",
+            typing("course-sentence", "The quick brown fox jumps over a lazy dog"),
+            "words (9): ['The', 'quick', 'brown', 'fox', 'jumps', 'over', 'a', 'lazy', 'dog']\nquery 'The' attends most to 'jumps' (weight 0.128)\nweights (rows = queries, columns = keys; each row sums to 1):\nquery\\key      The   quick   brown     fox   jumps    over       a    lazy     dog\nThe          0.121   0.124   0.112   0.091   0.128   0.102   0.106   0.091   0.125\nquick        0.113   0.111   0.111   0.107   0.116   0.108   0.110   0.105   0.119\nbrown        0.097   0.094   0.107   0.141   0.090   0.121   0.116   0.140   0.094\nfox          0.020   0.018   0.042   0.347   0.010   0.113   0.074   0.364   0.012\njumps        0.143   0.154   0.106   0.045   0.183   0.072   0.084   0.045   0.169\nover         0.031   0.030   0.058   0.305   0.018   0.126   0.090   0.322   0.019\na            0.084   0.080   0.101   0.171   0.072   0.128   0.117   0.171   0.076\nlazy         0.020   0.017   0.042   0.351   0.010   0.112   0.075   0.360   0.012\ndog          0.152   0.166   0.087   0.019   0.239   0.043   0.058   0.019   0.216",
         ),
     ],
 }

@@ -20,6 +20,7 @@ import shutil
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -74,6 +75,16 @@ def browser() -> Iterator[object]:
 def test_every_explorer_in_the_lessons_has_steps() -> None:
     used = {name for path in LESSONS for name in explorer_names(path)}
     assert used <= set(STEPS), f"add browser steps to STEPS for: {sorted(used - set(STEPS))}"
+    for name, steps in STEPS.items():
+        assert steps[0].act is None, f"{name}: the first step is the starting state (act=None)"
+        assert all(step.act for step in steps[1:]), f"{name}: every later step does something"
+        assert steps[-1].expected == steps[0].expected, (
+            f"{name}: the last step must bring the explorer back to its starting state"
+        )
+        texts = [step.expected for step in steps]
+        assert all(a != b for a, b in pairwise(texts)), (
+            f"{name}: each step must change what the explorer shows"
+        )
 
 
 # ---- the test ----
