@@ -11,7 +11,7 @@ LAB_ARGS ?=
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
 .DEFAULT_GOAL := help
-.PHONY: help lab test lint notebooks reset-notebooks lock clean
+.PHONY: help lab test lint notebooks reset-notebooks lock bench clean
 
 help:  ## List the commands.
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 18
@@ -51,6 +51,9 @@ test: lint  ## Lint, unit tests, then every notebook re-run and compared with it
 
 notebooks: $(STAMP)  ## Re-execute every lesson on a fresh kernel; the only way stored outputs change.
 	$(BIN)/python tools/execute_notebooks.py notebooks/*.ipynb
+
+bench: $(STAMP)  ## Measure how fast each explorer answers, in Chromium and in the kernel (not part of test).
+	$(BIN)/python tools/bench_explorers.py
 
 lock: $(STAMP)  ## Rewrite constraints.txt from the environment (after changing a pin).
 	$(BIN)/python tools/write_constraints.py > constraints.txt

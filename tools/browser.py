@@ -203,39 +203,56 @@ def open_and_run_all(page: Any, base: str, name: str, timeout_ms: int = 120_000)
 
 _START_TIMER = """([element, expected]) => {
     // In-page clock: starts at the learner's input event on the explorer (key, click,
-    // change), stops when the text area first shows the expected text.
-    const record = { start: null, end: null };
+    // change); "text" stops when the text area first shows the expected text, "picture"
+    // when the explorer's image is next replaced (if the step changes the picture).
+    const record = { start: null, text: null, picture: null };
     window.__courseTiming = record;
     const start = () => { if (record.start === null) record.start = performance.now(); };
     for (const type of ["keydown", "mousedown", "change", "input"]) {
         element.addEventListener(type, start, { capture: true, once: true });
     }
     const area = element.querySelector(".course-explorer-text");
-    const observer = new MutationObserver(() => {
-        if (record.end === null && area.querySelector("pre")?.innerText === expected) {
-            record.end = performance.now();
-            observer.disconnect();
+    const textObserver = new MutationObserver(() => {
+        if (record.text === null && area.querySelector("pre")?.innerText === expected) {
+            record.text = performance.now();
+            textObserver.disconnect();
         }
     });
-    observer.observe(area, { childList: true, subtree: true, characterData: true });
+    textObserver.observe(area, { childList: true, subtree: true, characterData: true });
+    const image = element.querySelector(".course-explorer-figure");
+    if (image) {
+        const pictureObserver = new MutationObserver(() => {
+            if (record.start !== null && record.picture === null) {
+                record.picture = performance.now();
+                pictureObserver.disconnect();
+            }
+        });
+        pictureObserver.observe(image, { attributes: true, attributeFilter: ["src"] });
+    }
 }"""
 
 
-def timed_step(explorer: Any, step: Step) -> float:
-    """Do ``step`` and return the milliseconds from its input event to the updated text,
-    measured inside the page (Playwright's own overhead is not counted)."""
+def timed_step(
+    explorer: Any, step: Step, picture_wait_ms: int = 2000
+) -> tuple[float, float | None]:
+    """Do ``step``; return milliseconds from its input event to (the updated text, the
+    replaced picture), measured inside the page (Playwright's own overhead is not counted).
+    The picture time is ``None`` when the step leaves the picture as it was."""
     if step.act is None:
         raise ValueError("step must have an action to time; got a step with act=None.")
-    handle = explorer.element_handle()
-    explorer.page.evaluate(_START_TIMER, [handle, step.expected])
+    page = explorer.page
+    page.evaluate(_START_TIMER, [explorer.element_handle(), step.expected])
     step.act(explorer)
     expect_text(explorer, step.expected)
-    explorer.page.wait_for_function(
-        "() => window.__courseTiming.end !== null", timeout=UPDATE_TIMEOUT_MS
-    )
-    start, end = explorer.page.evaluate(
-        "() => [window.__courseTiming.start, window.__courseTiming.end]"
+    try:
+        page.wait_for_function(
+            "() => window.__courseTiming.picture !== null", timeout=picture_wait_ms
+        )
+    except Exception:  # the step did not change the picture
+        pass
+    start, text, picture = page.evaluate(
+        "() => [window.__courseTiming.start, window.__courseTiming.text, window.__courseTiming.picture]"
     )
     if start is None:
         raise RuntimeError(f"no input event reached the explorer during '{step.describe}'.")
-    return float(end - start)
+    return float(text - start), (None if picture is None else float(max(picture, text) - start))
