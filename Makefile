@@ -11,7 +11,7 @@ LAB_ARGS ?=
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
 .DEFAULT_GOAL := help
-.PHONY: help lab test lint notebooks reset-notebooks lock bench clean
+.PHONY: help lab test lint notebooks reset-notebooks lock bench links binder-rehearsal clean
 
 help:  ## List the commands.
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 18
@@ -54,6 +54,12 @@ notebooks: $(STAMP)  ## Re-execute every lesson on a fresh kernel; the only way 
 
 bench: $(STAMP)  ## Measure how fast each explorer answers, in Chromium and in the kernel (not part of test).
 	$(BIN)/python tools/bench_explorers.py
+
+links: $(STAMP)  ## Point every Binder link at pyproject.toml's [tool.course] repository and branch.
+	$(BIN)/python tools/links.py --write
+
+binder-rehearsal:  ## Install as Binder does (binder/ only) into a fresh environment, then re-run every lesson.
+	bash tools/binder_rehearsal.sh $(PYTHON)
 
 lock: $(STAMP)  ## Rewrite constraints.txt from the environment (after changing a pin).
 	$(BIN)/python tools/write_constraints.py > constraints.txt

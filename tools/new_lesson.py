@@ -17,7 +17,11 @@ from pathlib import Path
 import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
+REPO = Path(__file__).resolve().parent.parent
+NOTEBOOKS = REPO / "notebooks"
+sys.path.insert(0, str(REPO))
+from tools.links import LAUNCH_LABEL, binder_url  # noqa: E402
+
 KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
 
 
@@ -55,6 +59,8 @@ def cells(step: int, slug: str, title: str) -> list[nbformat.NotebookNode]:
     return [
         md(
             f"# Step {step} of 7 — {title}\n\nAfter this lesson you can TODO (one sentence).\n\n{nav}"
+            f"\n\n[{LAUNCH_LABEL}]({binder_url(f'{step:02d}_{slug}.ipynb')}) "
+            "(nothing to install; it takes a minute or two to start)"
         ),
         md(
             "## What you will learn\n\n- TODO 2 to 4 objectives\n\n"

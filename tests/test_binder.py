@@ -1,0 +1,142 @@
+"""Binder builds what we mean it to, and every launch link agrees with pyproject.toml.
+
+The build plan comes from repo2docker itself (`--no-build --debug` prints the Dockerfile it
+would build, with no Docker engine). `make binder-rehearsal` goes further and installs from
+binder/ into a fresh environment, then re-runs every lesson there.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+import nbformat
+import pytest
+from course import LESSONS, REPO
+
+from tools.links import BINDER_LINK, binder_url, settings
+
+BINDER = REPO / "binder"
+
+
+@pytest.fixture(scope="module")
+def build_plan(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The Dockerfile repo2docker would build for a clean copy of the repository."""
+    copy = tmp_path_factory.mktemp("binder") / "repo"
+    listed = subprocess.run(
+        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+        cwd=REPO, capture_output=True, check=True,
+    ).stdout.decode().split("\0")  # fmt: skip
+    for name in filter(None, listed):
+        source = REPO / name
+        if source.is_file():
+            (copy / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, copy / name)
+    plan = subprocess.run(
+        [sys.executable, "-m", "repo2docker", "--no-build", "--debug", "."],
+        cwd=copy, capture_output=True, text=True, check=True, timeout=120,
+    )  # fmt: skip
+    return plan.stdout + plan.stderr
+
+
+def test_plan_uses_the_projects_python(build_plan: str) -> None:
+    requires = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]["requires-python"]
+    assert requires == ">=3.11,<3.12"
+    assert (BINDER / "runtime.txt").read_text().strip() == "python-3.11"
+    assert "Building conda environment for python=3.11" in build_plan
+
+
+def test_plan_installs_from_binder_and_runs_post_build(build_plan: str) -> None:
+    assert 'pip install --no-cache-dir -r "binder/requirements.txt"' in build_plan
+    assert "RUN ./binder/postBuild" in build_plan
+    # The whole repository is copied before pip runs, so `-e .` finds the course package.
+    assert build_plan.index("COPY --chown=0:0 src/ ") < build_plan.index('binder/requirements.txt"')
+
+
+def test_binder_requirements_reuse_the_lessons_pins() -> None:
+    lines = [
+        line.strip()
+        for line in (BINDER / "requirements.txt").read_text().splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
+    assert lines == [
+        "--extra-index-url https://download.pytorch.org/whl/cpu",
+        "-r ../requirements.txt",
+        "-c ../constraints.txt",
+        "-e .",
+    ], (
+        "binder/requirements.txt must add nothing but the CPU index, the lessons' pins and the course"
+    )
+
+
+@pytest.mark.parametrize(
+    "name", ["environment.yml", "environment.yaml", "Dockerfile", "Pipfile", "Pipfile.lock", "Project.toml", "install.R", "setup.py"]
+)  # fmt: skip
+def test_no_file_silently_changes_binders_choice(name: str) -> None:
+    for folder in (REPO, BINDER):
+        assert not (folder / name).exists(), (
+            f"{(folder / name).relative_to(REPO)} would change how Binder builds the course "
+            "(it would ignore binder/requirements.txt or the Python it pins)"
+        )
+
+
+def test_no_dot_binder_folder() -> None:
+    assert not (REPO / ".binder").exists(), ".binder/ would be read instead of binder/"
+
+
+def test_post_build_is_executable_and_strict() -> None:
+    post_build = BINDER / "postBuild"
+    assert post_build.stat().st_mode & 0o111, "binder/postBuild must be executable"
+    assert "set -euo pipefail" in post_build.read_text()
+
+
+def test_idle_kernels_are_shut_down() -> None:
+    config = (BINDER / "jupyter_server_config.py").read_text()
+    timeout = re.search(r"^c\.MappingKernelManager\.cull_idle_timeout = (\d+)", config, re.M)
+    assert timeout and 0 < int(timeout.group(1)) <= 30 * 60, "cull idle kernels within 30 minutes"
+    assert re.search(r"^c\.MappingKernelManager\.cull_connected = True", config, re.M)
+
+
+# ---- links ----
+
+
+def links_in(text: str) -> list[re.Match[str]]:
+    return list(BINDER_LINK.finditer(text))
+
+
+def test_every_link_uses_the_configured_repository_and_branch() -> None:
+    repository, branch = settings()
+    files = [REPO / "README.md", *LESSONS]
+    for path in files:
+        for link in links_in(path.read_text(encoding="utf-8")):
+            assert (link["repository"], link["branch"]) == (repository, branch), (
+                f"{path.name}: {link.group(0)} does not match [tool.course] in pyproject.toml; "
+                "run `make links`"
+            )
+            target = REPO / link["path"]
+            assert target.is_file(), f"{path.name}: {link.group(0)} opens a missing file"
+
+
+def test_readme_has_the_badge_and_a_launch_link_per_lesson() -> None:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    assert (
+        f"[![Launch the course on Binder](https://mybinder.org/badge_logo.svg)]({binder_url(LESSONS[0].name)})"
+        in readme
+    )
+    for lesson in LESSONS:
+        assert f"[Binder]({binder_url(lesson.name)})" in readme, (
+            f"README course map: no link for {lesson.name}"
+        )
+        assert f"(notebooks/{lesson.name})" in readme, (
+            f"README course map: {lesson.name} is not listed"
+        )
+
+
+@pytest.mark.parametrize("path", LESSONS, ids=[p.name for p in LESSONS])
+def test_each_lesson_launches_itself(path: Path) -> None:
+    title = nbformat.read(path, as_version=4).cells[0].source
+    assert binder_url(path.name) in title, f"{path.name}: its title cell needs its own Binder link"
