@@ -52,7 +52,8 @@ test: lint  ## Lint, unit tests, then every notebook re-run and compared with it
 notebooks: $(STAMP)  ## Re-execute every lesson on a fresh kernel; the only way stored outputs change.
 	$(BIN)/python tools/execute_notebooks.py notebooks/*.ipynb
 
-bench: $(STAMP)  ## Measure how fast each explorer answers, in Chromium and in the kernel (not part of test).
+bench: $(STAMP)  ## Time each lesson and its kernel's memory, and how fast each explorer answers (not part of test).
+	$(BIN)/python tools/bench_kernels.py
 	$(BIN)/python tools/bench_explorers.py
 
 links: $(STAMP)  ## Point every Binder link at pyproject.toml's [tool.course] repository and branch.
