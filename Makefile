@@ -44,10 +44,13 @@ lint: $(STAMP)  ## Lint Python code and notebooks with ruff.
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-test: lint  ## Lint, unit tests, then every notebook re-run and compared with its stored outputs.
+test: lint  ## Lint, unit tests, every lesson in a kernel and in Chromium, nbval; all with networking off.
 	@$(BIN)/python -c "import matplotlib.font_manager"  # build the font cache now: its first-build warning would reach nbval's stderr
-	$(BIN)/python -m pytest tests notebooks --nbval --nbval-current-env -p no:cacheprovider \
+	tools/offline.sh $(BIN)/python -m pytest tests notebooks --nbval --nbval-current-env -p no:cacheprovider \
 	  -n 2 --dist loadfile  # two workers, each taking whole files (nbval needs a notebook on one kernel)
+	@# In CI, a test run must leave the clone exactly as it found it.
+	@if [ "$$CI" = true ] && [ -n "$$(git status --porcelain)" ]; then \
+	  echo "error: make test changed or left files:"; git status --porcelain; exit 1; fi
 
 notebooks: $(STAMP)  ## Re-execute every lesson on a fresh kernel; the only way stored outputs change.
 	$(BIN)/python tools/execute_notebooks.py notebooks/*.ipynb
