@@ -5,13 +5,18 @@ Every explorer follows the same rules, so learners and tests meet the same shape
 * it is built by a function here and returned as an :class:`Explorer`;
 * each control has a label a learner understands and a CSS class (``course-…``);
 * the key numbers are shown as text (``Explorer.text``) beside any picture
-  (``Explorer.image``), with a fixed height so the page does not jump;
-* pictures are PNGs in an ``ipywidgets.Image``, so updating one sends no cell output;
+  (``Explorer.picture``), each with a fixed height so the page does not jump;
+* the live picture is HTML and CSS (``helpers.html_pictures``) in an ``ipywidgets.HTML``:
+  built in well under a millisecond, so the page answers a control within 100 ms
+  (a matplotlib PNG takes 40-200 ms to draw); updating it sends no cell output;
+* every update goes through ``Explorer.show``: the picture first, the text last, so
+  when the new text shows, the new picture is already there;
 * callbacks are plain ``observe`` handlers: an error in one raises where the value was
   set (in a test, that fails the test) instead of vanishing into the widget.
 
-Without a live kernel (GitHub, nbviewer) an explorer shows its ``fallback`` text; each
-lesson also shows a static figure of the explorer's default state.
+Without a live kernel (GitHub, nbviewer) an explorer shows its ``fallback`` text; the
+cell after it calls ``Explorer.show_snapshot``, which prints the text and draws the same
+state with the lessons' matplotlib figure functions as a PNG.
 """
 
 from __future__ import annotations
@@ -20,13 +25,14 @@ import base64
 import functools
 import html
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 import ipywidgets as widgets
 import torch
 
+from helpers import html_pictures as pictures
 from helpers.attention import (
     D_K,
     D_Q,
@@ -50,7 +56,9 @@ from helpers.lesson import SEED, SENTENCE
 from helpers.vocabulary import build_vocabulary, encode, split_words
 
 TEXT_HEIGHT = "120px"
-IMAGE_HEIGHT = "130px"
+PICTURE_HEIGHT = "130px"
+"""The picture's height unless an explorer needs more (each explorer's height is fixed)."""
+NO_WORDS = "(no words to show)"
 
 
 @dataclass
@@ -60,20 +68,23 @@ class Explorer:
     Attributes:
         controls: the learner's controls by name (``widget.value`` is what they chose).
         text: the key numbers as text, shown in a ``<pre>`` block.
-        image: the picture (PNG), or ``None`` for a text-only explorer.
+        picture: the live picture (HTML), or ``None`` for a text-only explorer.
         fallback: what readers without a live kernel see instead of the widgets.
+        snapshot: draws the current state as a matplotlib figure, for ``show_snapshot``
+            (set by ``show``).
     """
 
     controls: dict[str, widgets.ValueWidget]
     text: widgets.HTML
-    image: widgets.Image | None
+    picture: widgets.HTML | None
     fallback: str
+    snapshot: Callable[[], Any] | None = None
     widget: widgets.VBox = field(init=False)
 
     def __post_init__(self) -> None:
         parts: list[widgets.Widget] = [*self.controls.values(), self.text]
-        if self.image is not None:
-            parts.append(self.image)
+        if self.picture is not None:
+            parts.append(self.picture)
         self.widget = widgets.VBox(parts)
         self.widget.add_class("course-explorer")
 
@@ -82,21 +93,35 @@ class Explorer:
         inner = self.text.value.removeprefix("<pre>").removesuffix("</pre>")
         return html.unescape(inner)
 
+    def show(self, text: str, picture: str, snapshot: Callable[[], Any]) -> None:
+        """Show a new state: ``picture`` (HTML) first, then ``text`` (escaped here).
+
+        ``snapshot`` draws the same state as a matplotlib figure when ``show_snapshot``
+        asks for it (drawing it takes 40-200 ms, so it is not drawn on every change).
+        """
+        if self.picture is not None:
+            self.picture.value = picture
+        self.snapshot = snapshot
+        self.text.value = f"<pre>{html.escape(text)}</pre>"
+
+    def snapshot_png(self) -> bytes | None:
+        """The current state drawn by the lessons' figure functions, as PNG bytes."""
+        return None if self.snapshot is None else render_png(self.snapshot())
+
     def show_snapshot(self) -> None:
-        """Print the explorer's text and show its picture as plain cell output.
+        """Print the explorer's text and show its picture as a PNG, as plain cell output.
 
         The cell after an explorer calls this, so that readers without a live kernel see
-        the explorer's starting state (and a learner can keep a state they like).
+        the explorer's starting state as a real picture (and a learner can keep a state
+        they like).
         """
         from IPython.display import display
 
         print(self.shown_text())
-        if self.image is not None:
-            png = base64.b64encode(self.image.value).decode("ascii")
-            display({"image/png": png, "text/plain": "[the explorer's picture]"}, raw=True)
-
-    def _show_text(self, text: str) -> None:
-        self.text.value = f"<pre>{html.escape(text)}</pre>"
+        png = self.snapshot_png()
+        if png is not None:
+            data = base64.b64encode(png).decode("ascii")
+            display({"image/png": data, "text/plain": "[the explorer's picture]"}, raw=True)
 
     def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, Any]:
         bundle = self.widget._repr_mimebundle_(**kwargs) or {}
@@ -110,15 +135,10 @@ def _text_area() -> widgets.HTML:
     return text
 
 
-def _image_area() -> widgets.Image:
-    image = widgets.Image(
-        format="png",
-        layout=widgets.Layout(
-            height=IMAGE_HEIGHT, object_fit="contain", object_position="left center"
-        ),
-    )
-    image.add_class("course-explorer-figure")
-    return image
+def _picture_area(height: str = PICTURE_HEIGHT) -> widgets.HTML:
+    picture = widgets.HTML(layout=widgets.Layout(height=height, overflow="auto"))
+    picture.add_class("course-explorer-figure")
+    return picture
 
 
 def describe_sentence(sentence: str, vocabulary: Mapping[str, int] | None = None) -> str:
@@ -179,7 +199,7 @@ def vocabulary_explorer(sentence: str = SENTENCE) -> Explorer:
     explorer = Explorer(
         controls={"sentence": box, "use_lesson_vocabulary": use_lesson},
         text=_text_area(),
-        image=_image_area(),
+        picture=_picture_area(),
         fallback=(
             "[Vocabulary explorer: type a sentence to see its vocabulary and ids. "
             "It needs a live kernel (JupyterLab or Binder); the picture below shows "
@@ -190,14 +210,13 @@ def vocabulary_explorer(sentence: str = SENTENCE) -> Explorer:
     def update(_change: object = None) -> None:
         vocabulary = lesson_vocabulary if use_lesson.value else None
         text = describe_sentence(box.value, vocabulary)
-        explorer._show_text(text)
         words = split_words(box.value) if box.value.replace(",", "").strip() else []
         if not words:
-            fig = message_figure("(no words to show)")
-        else:
-            table = vocabulary if vocabulary is not None else build_vocabulary(box.value)
-            fig = token_ids_figure(words, [table.get(w) for w in words])
-        explorer.image.value = render_png(fig)
+            explorer.show(text, pictures.message(NO_WORDS), lambda: message_figure(NO_WORDS))
+            return
+        table = vocabulary if vocabulary is not None else build_vocabulary(box.value)
+        ids = [table.get(w) for w in words]
+        explorer.show(text, pictures.token_boxes(words, ids), lambda: token_ids_figure(words, ids))
 
     box.observe(update, names="value")
     use_lesson.observe(update, names="value")
@@ -261,17 +280,33 @@ def embedding_explorer(word: str = "fox") -> Explorer:
     explorer = Explorer(
         controls={"word": choice},
         text=_text_area(),
-        image=_image_area(),
+        picture=_picture_area(),
         fallback=(
             "[Embedding explorer: pick a word to see its id and its vector. It needs a live "
             "kernel (JupyterLab or Binder); the picture below shows its starting state.]"
         ),
     )
 
+    columns = embedded.T.tolist()  # one list of 9 numbers per dimension
+
     def update(_change: object = None) -> None:
-        explorer._show_text(describe_word_vector(choice.value))
-        figure = embedding_strip_figure(embedded, words, words.index(choice.value))
-        explorer.image.value = render_png(figure)
+        chosen = words.index(choice.value)
+        picture = pictures.number_lines(
+            {f"dimension {d}": column for d, column in enumerate(columns)},
+            marked=chosen,
+            title=f"{choice.value!r} (orange) among the other words (grey)",
+            description=(
+                f"Three number lines, one per dimension of the word vectors: every word is a "
+                f"grey dot, {choice.value!r} is orange at "
+                + ", ".join(f"{column[chosen]:.4f}" for column in columns)
+                + "."
+            ),
+        )
+        explorer.show(
+            describe_word_vector(choice.value),
+            picture,
+            lambda: embedding_strip_figure(embedded, words, chosen),
+        )
 
     choice.observe(update, names="value")
     update()
@@ -342,7 +377,7 @@ def projection_explorer() -> Explorer:
     explorer = Explorer(
         controls=sliders,
         text=_text_area(),
-        image=_image_area(),
+        picture=_picture_area(PROJECTION_HEIGHT),
         fallback=(
             "[Query, key and value explorer: move the sliders to change d_k, d_v and the seed. "
             "It needs a live kernel (JupyterLab or Binder); the picture below shows its "
@@ -352,17 +387,61 @@ def projection_explorer() -> Explorer:
 
     def update(_change: object = None) -> None:
         d_k, d_v, seed = (sliders[n].value for n in ("d_k", "d_v", "seed"))
-        explorer._show_text(describe_projections(d_k, d_v, seed))
         made = _projections(d_k, d_v, seed)
-        figure = projection_figure(
-            made["X"], made["weights"], made["results"], split_words(SENTENCE), annotate=False
+        explorer.show(
+            describe_projections(d_k, d_v, seed),
+            projection_picture(made["X"], made["weights"], made["results"]),
+            lambda: projection_figure(
+                made["X"], made["weights"], made["results"], split_words(SENTENCE), annotate=False
+            ),
         )
-        explorer.image.value = render_png(figure)
 
     for slider in sliders.values():
         slider.observe(update, names="value")
     update()
     return explorer
+
+
+PROJECTION_HEIGHT = "215px"
+
+
+def projection_picture(x: Any, weights: Mapping[str, Any], results: Mapping[str, Any]) -> str:
+    """X, each weight matrix and each product as heatmaps, laid out as a matrix product.
+
+    Each weight matrix sits above its product and X to the left of the products, all on
+    one cividis scale, as in :func:`helpers.figures.projection_figure`. Introduced in
+    03_query_key_value.ipynb ("Explore").
+    """
+    matrices = [x, *weights.values(), *results.values()]
+    low = min(float(m.min()) for m in matrices)
+    high = max(float(m.max()) for m in matrices)
+    words = split_words(SENTENCE)
+
+    def panel(name: str, matrix: Any, rows: list[str] | None = None) -> str:
+        shape = f"{matrix.shape[0]}×{matrix.shape[1]}"
+        return pictures.heatmap(
+            matrix,
+            rows=rows,
+            title=f"{name} ({shape})",
+            low=low,
+            high=high,
+            cell=(14, 9),
+            description=f"{name}, a {shape} matrix, as coloured cells (cividis: dark low, yellow high).",
+        )
+
+    top = [panel(name, w) for name, w in weights.items()]
+    bottom = [panel(name, r) for name, r in results.items()]
+    note = "X times the matrix above<br>each result gives it"
+    cells = [
+        f'<div style="{pictures.FONT}font-size:10px;color:{pictures.MUTED}">{note}</div>',
+        *top,
+    ]
+    cells += [panel("X", x, words), *bottom]
+    columns = len(top) + 1
+    return (
+        f'<div style="display:grid;grid-template-columns:repeat({columns},max-content);'
+        'gap:6px 18px;align-items:end">' + "".join(cells) + "</div>"
+    )
 
 
 SCALING_DIMS = (2, 4, 8, 16, 32, 64, 128, 256, 512)
@@ -427,7 +506,7 @@ def scaling_explorer(d_k: int = 64) -> Explorer:
     explorer = Explorer(
         controls={"d_k": slider},
         text=_text_area(),
-        image=_image_area(),
+        picture=_picture_area("150px"),
         fallback=(
             "[Scaling explorer: slide d_k to see why scores are divided by its square root. "
             "It needs a live kernel (JupyterLab or Binder); the picture below shows its "
@@ -435,10 +514,43 @@ def scaling_explorer(d_k: int = 64) -> Explorer:
         ),
     )
 
+    words = split_words(SENTENCE)
+
     def update(_change: object = None) -> None:
-        explorer._show_text(describe_scaling(slider.value))
-        figure = scaling_figure(random_scores(slider.value), slider.value, split_words(SENTENCE))
-        explorer.image.value = render_png(figure)
+        d_k = slider.value
+        raw = random_scores(d_k)
+        scaled = raw / d_k**0.5
+        spread = pictures.number_lines(
+            {"unscaled": raw.flatten(), "scaled": scaled.flatten()},
+            colours=(pictures.ORANGE, pictures.BLUE),
+            limit=max(float(raw.abs().max()), 3.0) * 1.05,
+            width=300,
+            title=f"all {raw.numel()} scores, d_k = {d_k}",
+            description=(
+                f"All {raw.numel()} scores as dots on two number lines: unscaled from "
+                f"{raw.min().item():.2f} to {raw.max().item():.2f}, scaled from "
+                f"{scaled.min().item():.2f} to {scaled.max().item():.2f}."
+            ),
+        )
+        unscaled_row, scaled_row = torch.softmax(raw[0], -1), torch.softmax(scaled[0], -1)
+        bars = pictures.bar_chart(
+            words,
+            {"unscaled": unscaled_row, "scaled": scaled_row},
+            colours=(pictures.ORANGE, pictures.BLUE),
+            top=1.0,
+            number_format=None,
+            bar_height=70,
+            title="softmax of query 0's row over the keys",
+            description=(
+                f"Softmax of query 0's scores over the {len(words)} keys: largest weight "
+                f"{unscaled_row.max().item():.2f} unscaled, {scaled_row.max().item():.2f} scaled."
+            ),
+        )
+        explorer.show(
+            describe_scaling(d_k),
+            pictures.side_by_side(spread, bars),
+            lambda: scaling_figure(raw, d_k, words),
+        )
 
     slider.observe(update, names="value")
     update()
@@ -448,6 +560,9 @@ def scaling_explorer(d_k: int = 64) -> Explorer:
 # ---- 05_softmax_weights, 06_context_vectors, 07_self_attention_module (issue 4) ----
 TEMPERATURES = (0.25, 0.5, 1.0, 2.0, 4.0)
 """Temperatures the softmax explorer offers: below 1 sharpens the weights, above 1 flattens them."""
+
+WEIGHTS_HEIGHT = "170px"
+"""Height of the weights pictures (05, 07): a 12 × 12 heatmap beside its framed row's bars."""
 
 MAX_EXPLORER_WORDS = 12
 """The sentence explorer shows at most this many words (a bigger grid is unreadable)."""
@@ -530,7 +645,7 @@ def softmax_explorer() -> Explorer:
     explorer = Explorer(
         controls={"query": query, "temperature": temperature, "scale": scale},
         text=_text_area(),
-        image=_image_area(),
+        picture=_picture_area(WEIGHTS_HEIGHT),
         fallback=(
             "[Softmax explorer: pick a query word and a temperature to see its attention "
             "weights. It needs a live kernel (JupyterLab or Binder); the picture below shows "
@@ -540,12 +655,15 @@ def softmax_explorer() -> Explorer:
     raw = (steps.query @ steps.key.T).detach()
 
     def update(_change: object = None) -> None:
-        explorer._show_text(describe_softmax(query.value, scale.value, temperature.value))
+        index = query.value
         divisor = (math.sqrt(steps.key.shape[-1]) if scale.value else 1.0) * temperature.value
         weights = attention_weights(raw / divisor)
-        caption = f"weights of query '{words[query.value]}' (temperature {temperature.value:g})"
-        fig = weights_explorer_figure(weights, words, query.value, caption)
-        explorer.image.value = render_png(fig)
+        caption = f"weights of query '{words[index]}' (temperature {temperature.value:g})"
+        explorer.show(
+            describe_softmax(index, scale.value, temperature.value),
+            pictures.weights_picture(weights, words, index, caption),
+            lambda: weights_explorer_figure(weights, words, index, caption),
+        )
 
     for control in (query, temperature, scale):
         control.observe(update, names="value")
@@ -594,7 +712,7 @@ def context_explorer() -> Explorer:
     explorer = Explorer(
         controls={"query": query},
         text=_text_area(),
-        image=_image_area(),
+        picture=_picture_area(),
         fallback=(
             "[Context explorer: pick a word to see its context vector as a weighted sum of "
             "value rows. It needs a live kernel (JupyterLab or Binder); the picture below "
@@ -603,13 +721,56 @@ def context_explorer() -> Explorer:
     )
 
     def update(_change: object = None) -> None:
-        explorer._show_text(describe_context(query.value))
-        fig = contributions_figure(steps.weights, steps.value, words, query.value, compact=True)
-        explorer.image.value = render_png(fig)
+        index = query.value
+        explorer.show(
+            describe_context(index),
+            contributions_picture(steps.weights.detach(), steps.value.detach(), words, index),
+            lambda: contributions_figure(steps.weights, steps.value, words, index, compact=True),
+        )
 
     query.observe(update, names="value")
     update()
     return explorer
+
+
+def contributions_picture(
+    weights: torch.Tensor, value: torch.Tensor, words: list[str], query_index: int
+) -> str:
+    """Each word's weight × value row (one column per word), then their sum, as numbers.
+
+    Orange positive, purple negative (PuOr), one scale for both panels, as in
+    :func:`helpers.figures.contributions_figure`. Introduced in 06_context_vectors.ipynb
+    ("Explore").
+    """
+    row = weights[query_index]
+    parts = (row[:, None] * value).T  # (d_v, n)
+    context = parts.sum(dim=1, keepdim=True)  # (d_v, 1)
+    dims = [f"dim {k + 1}" for k in range(parts.shape[0])]
+    word = words[query_index]
+    common = {"number_format": ".2f", "palette": "diverging", "cell": (30, 15)}
+    left = pictures.heatmap(
+        parts,
+        rows=dims,
+        columns=[f"{w}\n×{x:.2f}" for w, x in zip(words, row.tolist(), strict=True)],
+        title=f"each word's contribution to the context vector of '{word}': its weight × its value row",
+        low=-float(parts.abs().max()),
+        high=float(parts.abs().max()),
+        description=(
+            f"A {parts.shape[0]} by {parts.shape[1]} grid: column j is the weight of word j for "
+            f"query {word!r} times word j's value row (orange positive, purple negative)."
+        ),
+        **common,
+    )
+    right = pictures.heatmap(
+        context,
+        columns=[f"'{word}'\n"],
+        title="= context",
+        description=f"The context vector of {word!r}: "
+        + ", ".join(f"{x:.2f}" for x in context.flatten().tolist())
+        + ".",
+        **common,
+    )
+    return pictures.side_by_side(left, right, gap=10)
 
 
 def sentence_attention(sentence: str, seed: int = SEED) -> tuple[list[str], torch.Tensor]:
@@ -683,7 +844,7 @@ def sentence_attention_explorer(sentence: str = SENTENCE) -> Explorer:
     explorer = Explorer(
         controls={"sentence": box, "query": query},
         text=_text_area(),
-        image=_image_area(),
+        picture=_picture_area(WEIGHTS_HEIGHT),
         fallback=(
             "[Sentence attention explorer: type a sentence to see the module's attention "
             "weights for it. It needs a live kernel (JupyterLab or Binder); the picture "
@@ -693,13 +854,17 @@ def sentence_attention_explorer(sentence: str = SENTENCE) -> Explorer:
     busy = False
 
     def update(_change: object = None) -> None:
-        explorer._show_text(describe_sentence_attention(box.value, query.value or 0))
+        text = describe_sentence_attention(box.value, query.value or 0)
         if not isinstance(box.value, str) or not split_words_or_none(box.value):
-            explorer.image.value = render_png(message_figure("(no words to show)"))
+            explorer.show(text, pictures.message(NO_WORDS), lambda: message_figure(NO_WORDS))
             return
         words, weights = sentence_attention(box.value)
-        fig = weights_explorer_figure(weights, words, min(query.value or 0, len(words) - 1))
-        explorer.image.value = render_png(fig)
+        index = min(query.value or 0, len(words) - 1)
+        explorer.show(
+            text,
+            pictures.weights_picture(weights, words, index),
+            lambda: weights_explorer_figure(weights, words, index),
+        )
 
     def new_sentence(_change: object = None) -> None:
         nonlocal busy

@@ -4,8 +4,9 @@ Used by tests/test_browser.py (each step checked in a real JupyterLab) and by
 tools/bench_explorers.py (each step timed, the list repeated until 20 changes are timed).
 So a list starts with the explorer's first state (a step with no action) and its last step
 brings the explorer back to that state. Keys are the explorer factories' names; every
-explorer a lesson shows needs an entry (tests/test_browser.py checks). Expected texts are
-written out here, not computed by the code under test.
+explorer a lesson shows needs an entry (tests/test_browser.py checks). Expected texts (and,
+for some steps, what the picture must show) are written out here, not computed by the
+code under test.
 """
 
 from __future__ import annotations
@@ -21,6 +22,10 @@ STEPS: dict[str, list[Step]] = {
             "vocabulary (9 distinct words): {'The': 0, 'a': 1, 'brown': 2, 'dog': 3, 'fox': 4, "
             "'jumps': 5, 'lazy': 6, 'over': 7, 'quick': 8}\n"
             "ids: [0, 8, 2, 4, 5, 7, 1, 6, 3]",
+            (
+                "Each word above its id, in sentence order: The 0, quick 8, brown 2, fox 4, "
+                "jumps 5, over 7, a 1, lazy 6, dog 3.",
+            ),
         ),
         Step(
             "type a sentence with a repeated word",
@@ -28,6 +33,7 @@ STEPS: dict[str, list[Step]] = {
             "words (5): ['the', 'dog', 'saw', 'the', 'cat']\n"
             "vocabulary (4 distinct words): {'cat': 0, 'dog': 1, 'saw': 2, 'the': 3}\n"
             "ids: [3, 1, 2, 3, 0]",
+            ("Each word above its id, in sentence order: the 3, dog 1, saw 2, the 3, cat 0.",),
         ),
         Step(
             "tick 'Encode with the lesson's vocabulary'",
@@ -37,6 +43,7 @@ STEPS: dict[str, list[Step]] = {
             "ids: [?, 3, ?, ?, ?]\n"
             "unknown words (3): 'cat', 'saw', 'the'. They have no id, so encode() would refuse "
             "this sentence; a subword tokenizer would split them into pieces it knows.",
+            ("Each word above its id, in sentence order: the ?, dog 3, saw ?, the ?, cat ?.",),
         ),
         Step(
             "untick it again",
@@ -44,11 +51,13 @@ STEPS: dict[str, list[Step]] = {
             "words (5): ['the', 'dog', 'saw', 'the', 'cat']\n"
             "vocabulary (4 distinct words): {'cat': 0, 'dog': 1, 'saw': 2, 'the': 3}\n"
             "ids: [3, 1, 2, 3, 0]",
+            ("Each word above its id, in sentence order: the 3, dog 1, saw 2, the 3, cat 0.",),
         ),
         Step(
             "empty the box",
             typing("course-sentence", ""),
             "The sentence box is empty: type a few words, for example 'the cat sat on the mat'.",
+            ("(no words to show)",),
         ),
         Step(
             "type the lesson's sentence again",
@@ -57,6 +66,10 @@ STEPS: dict[str, list[Step]] = {
             "vocabulary (9 distinct words): {'The': 0, 'a': 1, 'brown': 2, 'dog': 3, 'fox': 4, "
             "'jumps': 5, 'lazy': 6, 'over': 7, 'quick': 8}\n"
             "ids: [0, 8, 2, 4, 5, 7, 1, 6, 3]",
+            (
+                "Each word above its id, in sentence order: The 0, quick 8, brown 2, fox 4, "
+                "jumps 5, over 7, a 1, lazy 6, dog 3.",
+            ),
         ),
     ],
     "embedding_explorer": [

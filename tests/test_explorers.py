@@ -16,6 +16,7 @@ from course import defined_tests
 
 import helpers.explorers as explorers
 from helpers.figures import message_figure, render_png, token_ids_figure
+from helpers.html_pictures import picture_labels
 
 FACTORIES = {
     name: function
@@ -44,9 +45,14 @@ def test_explorer_follows_the_rules(factory: Callable[[], explorers.Explorer]) -
         )
     assert explorer.text.layout.height == explorers.TEXT_HEIGHT
     assert "course-explorer-text" in explorer.text._dom_classes
-    if explorer.image is not None:
-        assert explorer.image.layout.height == explorers.IMAGE_HEIGHT
-        assert bytes(explorer.image.value).startswith(b"\x89PNG")
+    if explorer.picture is not None:
+        assert isinstance(explorer.picture, widgets.HTML)
+        assert explorer.picture.layout.height.endswith("px"), (
+            "a fixed height: the page must not jump"
+        )
+        assert "course-explorer-figure" in explorer.picture._dom_classes
+        assert picture_labels(explorer.picture.value), "the picture says what it shows"
+        assert explorer.snapshot_png().startswith(b"\x89PNG")
     assert "course-explorer" in explorer.widget._dom_classes
     bundle = explorer._repr_mimebundle_()
     assert bundle["text/plain"] == explorer.fallback and "live kernel" in explorer.fallback
@@ -54,8 +60,12 @@ def test_explorer_follows_the_rules(factory: Callable[[], explorers.Explorer]) -
     assert explorer.shown_text().strip(), "an explorer starts with text showing"
 
 
-def picture(words: list[str], ids: list[int | None]) -> bytes:
+def snapshot(words: list[str], ids: list[int | None]) -> bytes:
     return render_png(token_ids_figure(words, ids))
+
+
+def boxes(pairs: str) -> list[str]:
+    return [f"Each word above its id, in sentence order: {pairs}."]
 
 
 def test_drive_vocabulary_explorer() -> None:
@@ -70,7 +80,11 @@ def test_drive_vocabulary_explorer() -> None:
         "'jumps': 5, 'lazy': 6, 'over': 7, 'quick': 8}\n"
         "ids: [0, 8, 2, 4, 5, 7, 1, 6, 3]"
     )
-    assert explorer.image.value == picture(words, [0, 8, 2, 4, 5, 7, 1, 6, 3])
+    assert picture_labels(explorer.picture.value) == boxes(
+        "The 0, quick 8, brown 2, fox 4, jumps 5, over 7, a 1, lazy 6, dog 3"
+    )
+    assert ">quick<" in explorer.picture.value and ">8<" in explorer.picture.value
+    assert explorer.snapshot_png() == snapshot(words, [0, 8, 2, 4, 5, 7, 1, 6, 3])
 
     sentence.value = "the dog saw the cat"
     assert explorer.shown_text() == (
@@ -78,13 +92,15 @@ def test_drive_vocabulary_explorer() -> None:
         "vocabulary (4 distinct words): {'cat': 0, 'dog': 1, 'saw': 2, 'the': 3}\n"
         "ids: [3, 1, 2, 3, 0]"
     )
-    assert explorer.image.value == picture(["the", "dog", "saw", "the", "cat"], [3, 1, 2, 3, 0])
+    assert picture_labels(explorer.picture.value) == boxes("the 3, dog 1, saw 2, the 3, cat 0")
+    assert explorer.snapshot_png() == snapshot(["the", "dog", "saw", "the", "cat"], [3, 1, 2, 3, 0])
 
     sentence.value = "Life is short, eat <dessert> first"
     assert explorer.shown_text().splitlines()[0] == (
         "words (6): ['Life', 'is', 'short', 'eat', '<dessert>', 'first']"
     )
     assert "&lt;dessert&gt;" in explorer.text.value, "typed text is escaped, never run as HTML"
+    assert "<dessert>" not in explorer.picture.value and "&lt;dessert&gt;" in explorer.picture.value
 
     lesson.value = True
     sentence.value = "The cat jumps over a dog, happily"
@@ -95,7 +111,10 @@ def test_drive_vocabulary_explorer() -> None:
         "unknown words (2): 'cat', 'happily'. They have no id, so encode() would refuse this "
         "sentence; a subword tokenizer would split them into pieces it knows."
     )
-    assert explorer.image.value == picture(
+    assert picture_labels(explorer.picture.value) == boxes(
+        "The 0, cat ?, jumps 5, over 7, a 1, dog 3, happily ?"
+    )
+    assert explorer.snapshot_png() == snapshot(
         ["The", "cat", "jumps", "over", "a", "dog", "happily"], [0, None, 5, 7, 1, 3, None]
     )
 
@@ -107,7 +126,8 @@ def test_drive_vocabulary_explorer() -> None:
         assert explorer.shown_text() == (
             "The sentence box is empty: type a few words, for example 'the cat sat on the mat'."
         )
-        assert explorer.image.value == render_png(message_figure("(no words to show)"))
+        assert picture_labels(explorer.picture.value) == ["(no words to show)"]
+        assert explorer.snapshot_png() == render_png(message_figure("(no words to show)"))
     sentence.value = " , ,"
     assert explorer.shown_text().startswith("Only commas so far")
 

@@ -16,6 +16,7 @@ import helpers
 import helpers.exercises as exercises
 import helpers.explorers as explorers
 import helpers.figures as figures
+from helpers.html_pictures import picture_labels, picture_text
 
 WORDS = helpers.split_words(helpers.SENTENCE)
 
@@ -110,7 +111,12 @@ def test_drive_embedding_explorer(steps: helpers.attention.CourseSteps) -> None:
         "= row 4 of the table embed.weight = row 3 of embedded_sentence\n"
         "length of the vector: 1.9670"
     )
-    assert explorer.image.value == figures.render_png(
+    assert picture_labels(explorer.picture.value) == [
+        "Three number lines, one per dimension of the word vectors: every word is a grey dot, "
+        "'fox' is orange at 0.1794, 1.8951, 0.4954."
+    ]
+    assert "dimension 2" in picture_text(explorer.picture.value)
+    assert explorer.snapshot_png() == figures.render_png(
         figures.embedding_strip_figure(steps.embedded, WORDS, 3)
     )
     word.value = "quick"
@@ -120,7 +126,10 @@ def test_drive_embedding_explorer(steps: helpers.attention.CourseSteps) -> None:
         "= row 8 of the table embed.weight = row 1 of embedded_sentence\n"
         f"length of the vector: {steps.embedded[1].norm().item():.4f}"
     )
-    assert explorer.image.value == figures.render_png(
+    shown = ", ".join(f"{x:.4f}" for x in steps.embedded[1].tolist())
+    assert shown == "0.4965, -1.5723, 0.9666"
+    assert picture_labels(explorer.picture.value)[0].endswith(f"'quick' is orange at {shown}.")
+    assert explorer.snapshot_png() == figures.render_png(
         figures.embedding_strip_figure(steps.embedded, WORDS, 1)
     )
     assert "is not a word of the lesson's sentence" in explorers.describe_word_vector("cat")
@@ -151,7 +160,17 @@ def test_drive_projection_explorer(steps: helpers.attention.CourseSteps) -> None
             )
         )
 
-    assert explorer.image.value == picture(steps.W_query, steps.W_key, steps.W_value)
+    def panels(d_k: int, d_v: int) -> list[str]:
+        shapes = {"W_Q": (3, d_k), "W_K": (3, d_k), "W_V": (3, d_v)}
+        shapes |= {"X": (9, 3), "Q": (9, d_k), "K": (9, d_k), "V": (9, d_v)}
+        return [
+            f"{name}, a {rows}×{columns} matrix, as coloured cells (cividis: dark low, yellow high)."
+            for name, (rows, columns) in shapes.items()
+        ]
+
+    assert picture_labels(explorer.picture.value) == panels(2, 4)
+    assert "W_V (3×4)" in picture_text(explorer.picture.value)
+    assert explorer.snapshot_png() == picture(steps.W_query, steps.W_key, steps.W_value)
     d_k.value, d_v.value, seed.value = 3, 1, 7
     torch.manual_seed(7)
     w_q, w_k, w_v = torch.rand(3, 3), torch.rand(3, 3), torch.rand(3, 1)
@@ -169,7 +188,8 @@ def test_drive_projection_explorer(steps: helpers.attention.CourseSteps) -> None
         f"       key   {fmt(k)}\n"
         f"       value {fmt(v)}"
     )
-    assert explorer.image.value == picture(w_q, w_k, w_v)
+    assert picture_labels(explorer.picture.value) == panels(3, 1)
+    assert explorer.snapshot_png() == picture(w_q, w_k, w_v)
 
 
 def test_drive_scaling_explorer() -> None:
@@ -194,7 +214,17 @@ def test_drive_scaling_explorer() -> None:
             f"softmax of row 0: largest weight {top_raw:.2f} unscaled, {top_scaled:.2f} scaled "
             "(equal weights would be 0.11)"
         )
-        assert explorer.image.value == figures.render_png(figures.scaling_figure(raw, size, WORDS))
+        assert picture_labels(explorer.picture.value) == [
+            f"All 81 scores as dots on two number lines: unscaled from {raw.min().item():.2f} "
+            f"to {raw.max().item():.2f}, scaled from {scaled.min().item():.2f} to "
+            f"{scaled.max().item():.2f}.",
+            f"Softmax of query 0's scores over the 9 keys: largest weight {top_raw:.2f} "
+            f"unscaled, {top_scaled:.2f} scaled.",
+        ]
+        assert f"all 81 scores, d_k = {size}" in picture_text(explorer.picture.value)
+        assert explorer.snapshot_png() == figures.render_png(
+            figures.scaling_figure(raw, size, WORDS)
+        )
     d_k.value = 64
     assert explorer.shown_text().startswith(
         "d_k = 64: 9 random queries and 9 random keys, numbers drawn from N(0, 1)\n"

@@ -19,6 +19,7 @@ import helpers.exercises as exercises
 import helpers.explorers as explorers
 import helpers.figures as figures
 from helpers.attention import SelfAttention, scaled_dot_product_attention
+from helpers.html_pictures import picture_labels, picture_text
 
 WORDS = ["The", "quick", "brown", "fox", "jumps", "over", "a", "lazy", "dog"]
 
@@ -168,6 +169,20 @@ def softmax_picture(article: dict[str, Any], index: int, divisor: float, caption
     return figures.render_png(figures.weights_explorer_figure(weights, WORDS, index, caption))
 
 
+def weights_labels(words: list[str], weights: torch.Tensor, index: int) -> list[str]:
+    """What the weights picture must say: the framed heatmap, then the chosen row's bars."""
+    row = ", ".join(f"{w} {x:.2f}" for w, x in zip(words, weights[index].tolist(), strict=True))
+    return [
+        f"Attention weights of {len(words)} words, rows = queries, columns = keys; the row "
+        f"of query {words[index]!r} is framed in orange.",
+        f"Weights of query {words[index]!r} over the keys: {row}.",
+    ]
+
+
+def softmax_weights(article: dict[str, Any], divisor: float) -> torch.Tensor:
+    return F.softmax((article["query"] @ article["key"].T).detach() / divisor, dim=-1)
+
+
 def test_drive_softmax_explorer(article: dict[str, Any]) -> None:
     explorer = explorers.softmax_explorer()
     query, temperature, scale = (explorer.controls[k] for k in ("query", "temperature", "scale"))
@@ -180,7 +195,15 @@ def test_drive_softmax_explorer(article: dict[str, Any]) -> None:
         "weight       0.020   0.018   0.042   0.347   0.010   0.113   0.074   0.364   0.012\n"
         "largest weight: 'lazy' 0.364; smallest: 0.010; sum of weights = 1.0000"
     )
-    assert explorer.image.value == softmax_picture(
+    assert picture_labels(explorer.picture.value) == weights_labels(
+        WORDS, softmax_weights(article, math.sqrt(2)), 3
+    )
+    assert picture_labels(explorer.picture.value)[1] == (
+        "Weights of query 'fox' over the keys: The 0.02, quick 0.02, brown 0.04, fox 0.35, "
+        "jumps 0.01, over 0.11, a 0.07, lazy 0.36, dog 0.01."
+    )
+    assert "weights of query 'fox' (temperature 1)" in picture_text(explorer.picture.value)
+    assert explorer.snapshot_png() == softmax_picture(
         article, 3, math.sqrt(2), "weights of query 'fox' (temperature 1)"
     )
     query.value = 8
@@ -192,7 +215,10 @@ def test_drive_softmax_explorer(article: dict[str, Any]) -> None:
         "weight       0.079   0.111   0.009   0.000   0.482   0.001   0.002   0.000   0.317\n"
         "largest weight: 'jumps' 0.482; smallest: 0.000; sum of weights = 1.0000"
     )
-    assert explorer.image.value == softmax_picture(
+    assert picture_labels(explorer.picture.value) == weights_labels(
+        WORDS, softmax_weights(article, math.sqrt(2) * 0.25), 8
+    )
+    assert explorer.snapshot_png() == softmax_picture(
         article, 8, math.sqrt(2) * 0.25, "weights of query 'dog' (temperature 0.25)"
     )
     scale.value = False
@@ -202,7 +228,10 @@ def test_drive_softmax_explorer(article: dict[str, Any]) -> None:
     assert explorer.shown_text().splitlines()[2] == (
         "score        1.738   2.225  -1.403 -10.015   4.296  -5.395  -3.726 -10.145   3.706"
     )
-    assert explorer.image.value == softmax_picture(
+    assert picture_labels(explorer.picture.value) == weights_labels(
+        WORDS, softmax_weights(article, 0.25), 8
+    )
+    assert explorer.snapshot_png() == softmax_picture(
         article, 8, 0.25, "weights of query 'dog' (temperature 0.25)"
     )
     temperature.value = 4.0
@@ -219,8 +248,11 @@ def test_drive_context_explorer(article: dict[str, Any]) -> None:
         "quick     0.0178   [ 0.6762, -0.6300,  0.1718,  0.1107]    [ 0.0120, -0.0112,  0.0031,  0.0020]"
     )
     weights, value = article["attention_weights"], article["value"]
+    labels = picture_labels(explorer.picture.value)
+    assert labels[1] == "The context vector of 'fox': 0.82, 1.42, 0.96, 1.56."
+    assert "quick\n×0.02" in picture_text(explorer.picture.value)
     picture = figures.contributions_figure(weights, value, WORDS, 3, compact=True)
-    assert explorer.image.value == figures.render_png(picture)
+    assert explorer.snapshot_png() == figures.render_png(picture)
     query.value = 8
     assert explorer.shown_text() == (
         "context vector of 'dog' (row 8) = [-0.2663, -0.2382, -0.2310, -0.3559]\n"
@@ -236,8 +268,13 @@ def test_drive_context_explorer(article: dict[str, Any]) -> None:
         "lazy      0.0186   [ 1.4455,  1.6639,  1.3038,  2.0918]    [ 0.0270,  0.0310,  0.0243,  0.0390]\n"
         "dog       0.2158   [-1.2107, -0.4929, -1.0081, -1.4031]    [-0.2612, -0.1063, -0.2175, -0.3027]"
     )
+    context = (weights[8] @ value).tolist()
+    assert picture_labels(explorer.picture.value)[1] == (
+        "The context vector of 'dog': " + ", ".join(f"{x:.2f}" for x in context) + "."
+    )
+    assert "jumps\n×0.24" in picture_text(explorer.picture.value)
     picture = figures.contributions_figure(weights, value, WORDS, 8, compact=True)
-    assert explorer.image.value == figures.render_png(picture)
+    assert explorer.snapshot_png() == figures.render_png(picture)
 
 
 def sentence_weights(sentence: str) -> tuple[list[str], torch.Tensor]:
@@ -269,7 +306,8 @@ def test_drive_sentence_attention_explorer() -> None:
         "fox          0.020   0.018   0.042   0.347   0.010   0.113   0.074   0.364   0.012"
     )
     words, weights = sentence_weights(helpers.SENTENCE)
-    assert explorer.image.value == figures.render_png(
+    assert picture_labels(explorer.picture.value) == weights_labels(words, weights, 0)
+    assert explorer.snapshot_png() == figures.render_png(
         figures.weights_explorer_figure(weights, words, 0)
     )
 
@@ -291,7 +329,8 @@ def test_drive_sentence_attention_explorer() -> None:
         "first        0.197   0.025   0.310   0.113   0.075   0.279"
     )
     words, weights = sentence_weights("Life is short, eat dessert first")
-    assert explorer.image.value == figures.render_png(
+    assert picture_labels(explorer.picture.value) == weights_labels(words, weights, 4)
+    assert explorer.snapshot_png() == figures.render_png(
         figures.weights_explorer_figure(weights, words, 4)
     )
 
@@ -306,7 +345,8 @@ def test_drive_sentence_attention_explorer() -> None:
             "The sentence box is empty: type a few words, for example 'the cat sat on the mat'."
         )
         assert query.options == () and query.value is None
-        assert explorer.image.value == figures.render_png(
+        assert picture_labels(explorer.picture.value) == ["(no words to show)"]
+        assert explorer.snapshot_png() == figures.render_png(
             figures.message_figure("(no words to show)")
         )
     sentence.value = " , "

@@ -13,7 +13,9 @@ import pytest
 
 def test_the_tests_run_without_a_network() -> None:
     if os.environ.get("COURSE_OFFLINE") != "1":
-        reason = "networking could not be disabled (needs root and `unshare -n`): this run was online"
+        reason = (
+            "networking could not be disabled (needs root and `unshare -n`): this run was online"
+        )
         if os.environ.get("CI"):
             pytest.fail(reason)
         pytest.skip(reason)

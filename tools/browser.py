@@ -105,11 +105,14 @@ class Step:
     """One thing a learner does with an explorer, and the exact text it must then show.
 
     ``act`` receives the explorer's locator (``None``: just check the current text).
+    ``picture`` lists pieces of text the explorer's picture must then show (its visible
+    text or its ``aria-label``), each written out by the test.
     """
 
     describe: str
     act: Callable[[Any], None] | None
     expected: str
+    picture: tuple[str, ...] = ()
 
 
 def shown_text(explorer: Any) -> str:
@@ -126,6 +129,30 @@ def expect_text(explorer: Any, expected: str, timeout_ms: int = UPDATE_TIMEOUT_M
         polling="raf",
         timeout=timeout_ms,
     )
+
+
+def shown_picture(explorer: Any) -> str:
+    """The explorer picture's visible text and the aria-labels of its parts, one per line."""
+    return explorer.locator(".course-explorer-figure").evaluate(
+        """(element) => [element.innerText,
+            ...[...element.querySelectorAll('[role="img"]')].map(e => e.getAttribute('aria-label'))
+        ].join('\\n')"""
+    )
+
+
+def expect_picture(explorer: Any, pieces: tuple[str, ...]) -> None:
+    """Check the explorer shows a non-empty picture (a ``role="img"`` element with an
+    aria-label) holding every piece of text in ``pieces``."""
+    figure = explorer.locator(".course-explorer-figure")
+    if figure.count() != 1:
+        raise AssertionError(f"the explorer should show one picture; found {figure.count()}")
+    labelled = figure.locator('[role="img"][aria-label]')
+    if labelled.count() == 0:
+        raise AssertionError("the explorer's picture is empty (no element with role='img')")
+    shown = shown_picture(explorer)
+    missing = [piece for piece in pieces if piece not in shown]
+    if missing:
+        raise AssertionError(f"the explorer's picture lacks {missing}; it shows:\n{shown}")
 
 
 def typing(css_class: str, text: str) -> Callable[[Any], None]:
@@ -174,6 +201,10 @@ def drive(explorer: Any, steps: list[Step]) -> None:
                 f"after '{step.describe}' the explorer should show:\n{step.expected}\n"
                 f"but it shows:\n{shown_text(explorer)}"
             ) from error
+        try:  # the picture is set before the text, so it is already there
+            expect_picture(explorer, step.picture)
+        except AssertionError as error:
+            raise AssertionError(f"after '{step.describe}': {error}") from None
 
 
 def explorer_names(path: Path) -> list[str]:
@@ -204,7 +235,7 @@ def open_and_run_all(page: Any, base: str, name: str, timeout_ms: int = 120_000)
 _START_TIMER = """([element, expected]) => {
     // In-page clock: starts at the learner's input event on the explorer (key, click,
     // change); "text" stops when the text area first shows the expected text, "picture"
-    // when the explorer's image is next replaced (if the step changes the picture).
+    // when the explorer's HTML picture next changes (if the step changes the picture).
     const record = { start: null, text: null, picture: null };
     window.__courseTiming = record;
     const start = () => { if (record.start === null) record.start = performance.now(); };
@@ -219,15 +250,16 @@ _START_TIMER = """([element, expected]) => {
         }
     });
     textObserver.observe(area, { childList: true, subtree: true, characterData: true });
-    const image = element.querySelector(".course-explorer-figure");
-    if (image) {
+    const picture = element.querySelector(".course-explorer-figure");
+    if (picture) {
         const pictureObserver = new MutationObserver(() => {
             if (record.start !== null && record.picture === null) {
                 record.picture = performance.now();
                 pictureObserver.disconnect();
             }
         });
-        pictureObserver.observe(image, { attributes: true, attributeFilter: ["src"] });
+        // ipywidgets' HTML view replaces the content of its inner element on each update.
+        pictureObserver.observe(picture, { childList: true, subtree: true, characterData: true });
     }
 }"""
 
