@@ -195,7 +195,9 @@ def check_repeat_vocabulary(answer: Any) -> Verdict:
 
 
 @functools.cache
+@functools.cache
 def _course_steps() -> Any:
+    """The course's tensors, rebuilt once, without moving the learner's random generator."""
     from helpers.attention import rebuild_steps
 
     with torch.random.fork_rng(devices=[]):
@@ -254,7 +256,8 @@ FLOAT_TOLERANCE = 1e-4
 
 
 def _close(a: torch.Tensor, b: torch.Tensor) -> bool:
-    return bool(torch.allclose(a, b.detach().float(), atol=FLOAT_TOLERANCE))
+    """Equal within FLOAT_TOLERANCE, whatever order the learner summed in."""
+    return bool(torch.allclose(a, b.detach().float(), atol=FLOAT_TOLERANCE, rtol=0.0))
 
 
 # ---- 02_embedding.ipynb ------------------------------------------------------------------
@@ -506,19 +509,8 @@ def check_scale_for_64(answer: Any) -> Verdict:
 
 
 # ---- 05_softmax_weights, 06_context_vectors, 07_self_attention_module (issue 4) ----
-# Lessons 05-07 compare with the course's tensors too, rebuilt once without touching the
-# learner's random state. Their answers are float tensors compared with atol=1e-4.
-
-ATOL = 1e-4
-"""How close a float answer must be (the lessons print 4 decimals)."""
-
-
-@functools.cache
-def _steps_05_07() -> Any:
-    from helpers.attention import rebuild_steps
-
-    with torch.random.fork_rng(devices=[]):
-        return rebuild_steps()
+# Like 02-04, these rebuild the course's tensors without touching the learner's random
+# state (_course_steps) and compare float answers within FLOAT_TOLERANCE (_close).
 
 
 def _float_tensor(
@@ -545,32 +537,28 @@ def _float_tensor(
     return answer.detach(), None
 
 
-def _near(a: torch.Tensor, b: torch.Tensor) -> bool:
-    return torch.allclose(a, b.detach(), atol=ATOL, rtol=0.0)
-
-
 # ---- 05_softmax_weights.ipynb -------------------------------------------------------------
 
 
 @exercise_check("exponentiate row 3 of the scaled scores, then divide by the row's sum.")
 def check_fox_weights(answer: Any) -> Verdict:
     """Exercise 1 of 05_softmax_weights.ipynb: the weights of query 'fox' (row 3), by hand."""
-    steps = _steps_05_07()
+    steps = _course_steps()
     hint = "take scores[3], compute its exp(), and divide by that exp's sum (shape (9,))."
     tensor, problem = _float_tensor(answer, (9,), "the weights of 'fox'", hint)
     if problem:
         if isinstance(answer, torch.Tensor) and tuple(answer.shape) == (9, 9):
             return not_yet("you gave the whole 9 × 9 matrix.", "keep only row 3, the row of 'fox'.")
         return problem
-    if _near(tensor, steps.weights[3]):
+    if _close(tensor, steps.weights[3]):
         return correct(f"the weights of 'fox' sum to 1 and peak at 'lazy': {steps.weights[3]}")
-    if _near(tensor, torch.softmax(steps.scores[:, 3], dim=-1)):
+    if _close(tensor, torch.softmax(steps.scores[:, 3], dim=-1)):
         return not_yet(
             "you used column 3 of the scores: how much each word's query matches 'fox'.",
             "the query's weights are its row: scores[3], not scores[:, 3].",
         )
     unscaled = torch.softmax(steps.scores[3] * 2**0.5, dim=-1)
-    if _near(tensor, unscaled):
+    if _close(tensor, unscaled):
         return not_yet(
             "these are the weights of the unscaled scores.",
             "start from the scaled scores (query @ key.T divided by √d_k), as the lesson did.",
@@ -587,21 +575,21 @@ def check_fox_weights(answer: Any) -> Verdict:
 @exercise_check("softmax the unscaled scores (no division by √d_k), along dim=-1.")
 def check_unscaled_weights(answer: Any) -> Verdict:
     """Exercise 2 of 05_softmax_weights.ipynb: the weights without the √d_k scaling."""
-    steps = _steps_05_07()
+    steps = _course_steps()
     raw = (steps.query @ steps.key.T).detach()
     expected = torch.softmax(raw, dim=-1)
     hint = "F.softmax(query @ key.T, dim=-1): no division by √d_k."
     tensor, problem = _float_tensor(answer, (9, 9), "the unscaled weights", hint)
     if problem:
         return problem
-    if _near(tensor, expected):
+    if _close(tensor, expected):
         return correct(
             "without scaling, the largest weight of 'fox' grows from "
             f"{steps.weights[3].max():.3f} to {expected[3].max():.3f}: the weights get sharper."
         )
-    if _near(tensor, steps.weights):
+    if _close(tensor, steps.weights):
         return not_yet("these are the scaled weights from the lesson.", hint)
-    if _near(tensor, torch.softmax(raw, dim=0)):
+    if _close(tensor, torch.softmax(raw, dim=0)):
         return not_yet(
             "your columns sum to 1, not your rows: softmax ran along dim=0.",
             "use dim=-1, so that each query's row sums to 1.",
@@ -611,7 +599,7 @@ def check_unscaled_weights(answer: Any) -> Verdict:
 
 def causal_scores() -> torch.Tensor:
     """The course's scaled scores with every key after its query set to -inf (05, exercise 3)."""
-    steps = _steps_05_07()
+    steps = _course_steps()
     later = torch.triu(torch.ones(9, 9, dtype=torch.bool), diagonal=1)
     return steps.scores.detach().masked_fill(later, float("-inf"))
 
@@ -619,17 +607,17 @@ def causal_scores() -> torch.Tensor:
 @exercise_check("set the scores above the diagonal to -inf, then softmax each row.")
 def check_causal_weights(answer: Any) -> Verdict:
     """Exercise 3 of 05_softmax_weights.ipynb: weights where each word sees only itself and earlier words."""
-    steps = _steps_05_07()
+    steps = _course_steps()
     expected = torch.softmax(causal_scores(), dim=-1)
     hint = "scores.masked_fill(later, float('-inf')) with later = torch.triu(..., diagonal=1), then softmax."
     tensor, problem = _float_tensor(answer, (9, 9), "the masked weights", hint)
     if problem:
         return problem
-    if _near(tensor, expected):
+    if _close(tensor, expected):
         return correct("'The' can only attend to itself (weight 1), and every row still sums to 1.")
-    if _near(tensor, steps.weights.detach()):
+    if _close(tensor, steps.weights.detach()):
         return not_yet("these are the lesson's unmasked weights.", hint)
-    if tensor.triu(diagonal=1).abs().max() > ATOL:
+    if tensor.triu(diagonal=1).abs().max() > FLOAT_TOLERANCE:
         return not_yet(
             "some words still attend to later words (there are weights above the diagonal).",
             "use -inf for the blocked scores: 0 is an ordinary score and still gets weight.",
@@ -649,20 +637,20 @@ def check_causal_weights(answer: Any) -> Verdict:
 @exercise_check("'dog' is the last word: weights[8] mixes the value rows.")
 def check_dog_context(answer: Any) -> Verdict:
     """Exercise 1 of 06_context_vectors.ipynb: the context vector of 'dog' as a weighted sum."""
-    steps = _steps_05_07()
+    steps = _course_steps()
     hint = "add up weights[8, j] * value[j] over the 9 words j (shape (4,))."
     tensor, problem = _float_tensor(answer, (4,), "the context vector of 'dog'", hint)
     if problem:
         return problem
-    if _near(tensor, steps.context[8]):
+    if _close(tensor, steps.context[8]):
         return correct(f"it equals row 8 of weights @ value: {steps.context[8].detach()}")
-    if _near(tensor, steps.context[3]):
+    if _close(tensor, steps.context[3]):
         return not_yet(
             "that is the context vector of 'fox' (row 3). 'dog' has id 3, but it is the "
             "word at position 8.",
             "rows follow the sentence's word order, not the ids: use row 8.",
         )
-    if _near(tensor, steps.weights[:, 8].detach() @ steps.value.detach()):
+    if _close(tensor, steps.weights[:, 8].detach() @ steps.value.detach()):
         return not_yet(
             "you used column 8 of the weights (how much each word attends to 'dog').",
             "the weights of 'dog' as a query are its row: weights[8].",
@@ -673,7 +661,7 @@ def check_dog_context(answer: Any) -> Verdict:
 @exercise_check("with equal weights 1/9, a context vector is the average of the value rows.")
 def check_uniform_context(answer: Any) -> Verdict:
     """Exercise 2 of 06_context_vectors.ipynb: the context vector if every weight were 1/9."""
-    steps = _steps_05_07()
+    steps = _course_steps()
     value = steps.value.detach()
     hint = "average the 9 value rows: value.mean(dim=0) (shape (4,))."
     if isinstance(answer, torch.Tensor) and tuple(answer.shape) == (9,):
@@ -684,12 +672,12 @@ def check_uniform_context(answer: Any) -> Verdict:
     tensor, problem = _float_tensor(answer, (4,), "the uniform context vector", hint)
     if problem:
         return problem
-    if _near(tensor, value.mean(dim=0)):
+    if _close(tensor, value.mean(dim=0)):
         return correct(
             "every word would get this same vector: equal weights erase what is special "
             "about each word."
         )
-    if _near(tensor, value.sum(dim=0)):
+    if _close(tensor, value.sum(dim=0)):
         return not_yet("that is the sum of the value rows.", "weights of 1/9 each: divide by 9.")
     return not_yet("this is not the average of the value rows.", hint)
 
@@ -741,7 +729,7 @@ def check_causal_mask(answer: Any) -> Verdict:
 @exercise_check("stack the sentence and its reverse into a (2, 9, 3) batch and call the module.")
 def check_batch_context(answer: Any) -> Verdict:
     """Exercise 2 of 07_self_attention_module.ipynb: the module on a batch of two sentences."""
-    steps = _steps_05_07()
+    steps = _course_steps()
     expected = torch.stack([steps.context.detach(), steps.context.detach().flip(0)])
     hint = "helper_sa(torch.stack([embedded, embedded.flip(0)])) gives shape (2, 9, 4)."
     if isinstance(answer, torch.Tensor) and tuple(answer.shape) == (9, 4):
@@ -752,12 +740,12 @@ def check_batch_context(answer: Any) -> Verdict:
     tensor, problem = _float_tensor(answer, (2, 9, 4), "the batch's context vectors", hint)
     if problem:
         return problem
-    if _near(tensor, expected):
+    if _close(tensor, expected):
         return correct(
             "the reversed sentence gets the same context vectors in reverse order: "
             "self-attention on its own does not know the order of the words."
         )
-    if _near(tensor[0], expected[0]) and _near(tensor[1], expected[0]):
+    if _close(tensor[0], expected[0]) and _close(tensor[1], expected[0]):
         return not_yet("both sentences are the course sentence.", "reverse the second: .flip(0).")
     return not_yet(
         "these are not the module's context vectors for the batch.",
