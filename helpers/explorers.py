@@ -129,6 +129,20 @@ class Explorer:
         return bundle
 
 
+def _sentence_box(sentence: str) -> widgets.Text:
+    """The box where a learner types a sentence (lessons 01 and 07); it updates on Enter."""
+    box = widgets.Text(
+        value=sentence,
+        description="Sentence:",
+        placeholder="Type a sentence and press Enter",
+        continuous_update=False,
+        style={"description_width": "initial"},
+        layout=widgets.Layout(width="95%"),
+    )
+    box.add_class("course-sentence")
+    return box
+
+
 def _text_area() -> widgets.HTML:
     text = widgets.HTML(layout=widgets.Layout(height=TEXT_HEIGHT, overflow="auto"))
     text.add_class("course-explorer-text")
@@ -180,15 +194,7 @@ def vocabulary_explorer(sentence: str = SENTENCE) -> Explorer:
     vocabulary has never seen. Introduced in 01_vocabulary.ipynb ("Explore").
     """
     lesson_vocabulary = build_vocabulary(SENTENCE)
-    box = widgets.Text(
-        value=sentence,
-        description="Sentence:",
-        placeholder="Type a sentence and press Enter",
-        continuous_update=False,
-        style={"description_width": "initial"},
-        layout=widgets.Layout(width="95%"),
-    )
-    box.add_class("course-sentence")
+    box = _sentence_box(sentence)
     use_lesson = widgets.Checkbox(
         value=False,
         description="Encode with the lesson's vocabulary (shows unknown words)",
@@ -830,15 +836,7 @@ def sentence_attention_explorer(sentence: str = SENTENCE) -> Explorer:
     always gives the same weights). A second control picks the query word whose row is
     framed and drawn as bars. Introduced in 07_self_attention_module.ipynb ("Explore").
     """
-    box = widgets.Text(
-        value=sentence,
-        description="Sentence:",
-        placeholder="Type a sentence and press Enter",
-        continuous_update=False,
-        style={"description_width": "initial"},
-        layout=widgets.Layout(width="95%"),
-    )
-    box.add_class("course-sentence")
+    box = _sentence_box(sentence)
     query = widgets.Dropdown(description="Query word:", style={"description_width": "initial"})
     query.add_class("course-query-word")
     explorer = Explorer(

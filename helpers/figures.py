@@ -18,7 +18,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import FancyBboxPatch
 
-from helpers._validate import describe
+from helpers._validate import describe, require_word_ids
 
 STEPS = (
     "Vocabulary",
@@ -39,6 +39,12 @@ GREY = "#999999"
 INK = "#222222"
 
 DPI = 100
+
+
+def ink_on(face: Sequence[float]) -> str:
+    """Dark or white text, whichever reads better on the RGB(A) colour ``face``."""
+    luminance = 0.299 * face[0] + 0.587 * face[1] + 0.114 * face[2]
+    return INK if luminance > 0.5 else "white"
 
 
 def render_png(fig: Figure) -> bytes:
@@ -162,19 +168,7 @@ def token_ids_figure(
             than ints and ``None``.
         ValueError: ``words`` is empty, or ``words`` and ``ids`` differ in length.
     """
-    if isinstance(words, str) or not all(isinstance(w, str) for w in words):
-        raise TypeError(f"words must be a list of strings; got {describe(words)}.")
-    if isinstance(ids, str):
-        raise TypeError(f"ids must be a list or 1-D tensor of ints; got {describe(ids)}.")
-    ids = list(ids.tolist() if hasattr(ids, "tolist") else ids)
-    if not all(i is None or (isinstance(i, int) and not isinstance(i, bool)) for i in ids):
-        raise TypeError(f"ids must hold ints (or None for unknown words); got {describe(ids)}.")
-    if not words:
-        raise ValueError("words must hold at least one word; got an empty list.")
-    if len(words) != len(ids):
-        raise ValueError(
-            f"words and ids must have the same length; got {len(words)} words and {len(ids)} ids."
-        )
+    words, ids = require_word_ids(words, ids)
     shown = min(len(words), max_words)
     cmap = colormaps["cividis"]
     top = max([i for i in ids[:shown] if i is not None] + [1])
@@ -188,8 +182,7 @@ def token_ids_figure(
             face, ink, label = "#DDDDDD", INK, "?"
         else:
             face = cmap(token_id / top)
-            luminance = 0.299 * face[0] + 0.587 * face[1] + 0.114 * face[2]
-            ink, label = (INK if luminance > 0.5 else "white"), str(token_id)
+            ink, label = ink_on(face), str(token_id)
         ax.text(position + 0.5, 1.3, word, ha="center", va="center", fontsize=11, color=INK)
         ax.add_patch(
             FancyBboxPatch(
@@ -273,7 +266,6 @@ def vocabulary_figure(vocabulary: Mapping[str, int], words: Sequence[str]) -> Fi
 
     def box(x: float, y: float, word: str, token_id: int) -> None:
         face = cmap(token_id / top)
-        luminance = 0.299 * face[0] + 0.587 * face[1] + 0.114 * face[2]
         ax.add_patch(
             FancyBboxPatch(
                 (x + 0.1, y - 0.25),
@@ -292,7 +284,7 @@ def vocabulary_figure(vocabulary: Mapping[str, int], words: Sequence[str]) -> Fi
             va="center",
             fontsize=12,
             weight="bold",
-            color=INK if luminance > 0.5 else "white",
+            color=ink_on(face),
         )
 
     for word, token_id in entries:
@@ -361,8 +353,7 @@ def heatmap_figure(
             else:
                 share = (value - low) / (high - low) if high > low else 0.5
                 face = colours(share)
-                luminance = 0.299 * face[0] + 0.587 * face[1] + 0.114 * face[2]
-                label, ink = f"{value:.{decimals}f}", (INK if luminance > 0.5 else "white")
+                label, ink = f"{value:.{decimals}f}", ink_on(face)
             ax.text(j, i, label, ha="center", va="center", fontsize=8, color=ink)
     ax.set_xticks(
         range(n_columns),
@@ -575,7 +566,6 @@ def projection_figure(
             for i in range(rows_n):
                 for j in range(cols_n):
                     face = cmap((values[i, j] - low) / (high - low))
-                    luminance = 0.299 * face[0] + 0.587 * face[1] + 0.114 * face[2]
                     ax.text(
                         j,
                         i,
@@ -583,7 +573,7 @@ def projection_figure(
                         ha="center",
                         va="center",
                         fontsize=7,
-                        color=INK if luminance > 0.5 else "white",
+                        color=ink_on(face),
                     )
 
     y_result = bottom

@@ -22,7 +22,7 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import Literal
 
-from helpers._validate import describe
+from helpers._validate import describe, require_word_ids
 
 # Okabe-Ito colours, as in helpers.figures (not imported: that would load matplotlib).
 BLUE = "#0072B2"
@@ -42,13 +42,14 @@ def _colours(palette: Palette) -> tuple[tuple[str, str], ...]:
     """``_STEPS`` (background, ink) pairs sampled along the palette's colour map, computed once."""
     from matplotlib import colormaps
 
+    from helpers.figures import ink_on
+
     cmap = colormaps["cividis" if palette == "cividis" else "PuOr_r"]
     pairs = []
     for step in range(_STEPS):
-        red, green, blue, _ = cmap(step / (_STEPS - 1))
-        luminance = 0.299 * red + 0.587 * green + 0.114 * blue
-        background = "#{:02X}{:02X}{:02X}".format(*(round(255 * c) for c in (red, green, blue)))
-        pairs.append((background, INK if luminance > 0.5 else "white"))
+        face = cmap(step / (_STEPS - 1))
+        background = "#{:02X}{:02X}{:02X}".format(*(round(255 * c) for c in face[:3]))
+        pairs.append((background, ink_on(face)))
     return tuple(pairs)
 
 
@@ -363,21 +364,7 @@ def token_boxes(words: Sequence[str], ids: Sequence[int | None], max_words: int 
             than ints and ``None``.
         ValueError: ``words`` is empty, or ``words`` and ``ids`` differ in length.
     """
-    words = _labels("words", words)
-    if hasattr(ids, "tolist"):
-        ids = ids.tolist()
-    if isinstance(ids, str) or not isinstance(ids, Sequence):
-        raise TypeError(
-            f"ids must be a list of ints (None for unknown words); got {describe(ids)}."
-        )
-    if not all(i is None or (isinstance(i, int) and not isinstance(i, bool)) for i in ids):
-        raise TypeError(f"ids must hold ints (or None for unknown words); got {describe(ids)}.")
-    if not words:
-        raise ValueError("words must hold at least one word; got an empty list.")
-    if len(words) != len(ids):
-        raise ValueError(
-            f"words and ids must have the same length; got {len(words)} words and {len(ids)} ids."
-        )
+    words, ids = require_word_ids(words, ids)
     shown = list(zip(words, ids, strict=True))[:max_words]
     top = max([i for _, i in shown if i is not None] + [1])
     boxes = []
