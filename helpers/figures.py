@@ -83,6 +83,54 @@ def _check_step(step: object) -> int:
     return step
 
 
+def _box_row(ax: Axes, names: Sequence[str], current: int, y: float, first_number: int = 1) -> None:
+    """Draw ``names`` as a row of numbered boxes joined by arrows, at height ``y``.
+
+    Boxes before ``current`` (1-based position in the row) are pale blue, the current one
+    dark blue, later ones grey; ``current=0`` draws the whole row as done.
+    """
+    for index, name in enumerate(names, start=1):
+        if current == 0 or index < current:
+            face, edge, ink = "#D6EAF8", SKY, INK
+        elif index == current:
+            face, edge, ink = BLUE, BLUE, "white"
+        else:
+            face, edge, ink = "white", GREY, "#666666"
+        x = index - 1
+        ax.add_patch(
+            FancyBboxPatch(
+                (x + 0.08, y + 0.15),
+                0.84,
+                0.8,
+                boxstyle="round,pad=0.0,rounding_size=0.08",
+                facecolor=face,
+                edgecolor=edge,
+                linewidth=2,
+            )
+        )
+        ax.text(
+            x + 0.5,
+            y + 0.55,
+            f"{index + first_number - 1}. {name}",
+            ha="center",
+            va="center",
+            fontsize=9.5,
+            color=ink,
+            weight="bold" if index == current else "normal",
+        )
+        if index < len(names):
+            ax.annotate(
+                "",
+                xy=(x + 1.1, y + 0.55),
+                xytext=(x + 0.9, y + 0.55),
+                arrowprops={"arrowstyle": "->", "color": GREY, "lw": 1.5},
+            )
+
+
+def _you_are_here(ax: Axes, x: float, y: float) -> None:
+    ax.text(x, y, "you are here", ha="center", va="center", fontsize=9, color=BLUE, style="italic")
+
+
 def pipeline_figure(step: int) -> Figure:
     """The seven steps as a row of boxes, with ``step`` (1-7) highlighted.
 
@@ -95,52 +143,8 @@ def pipeline_figure(step: int) -> Figure:
     ax.set_xlim(0, len(STEPS))
     ax.set_ylim(0, 1.35)
     ax.axis("off")
-    for index, name in enumerate(STEPS, start=1):
-        if index < step:
-            face, edge, ink = "#D6EAF8", SKY, INK
-        elif index == step:
-            face, edge, ink = BLUE, BLUE, "white"
-        else:
-            face, edge, ink = "white", GREY, "#666666"
-        x = index - 1
-        ax.add_patch(
-            FancyBboxPatch(
-                (x + 0.08, 0.15),
-                0.84,
-                0.8,
-                boxstyle="round,pad=0.0,rounding_size=0.08",
-                facecolor=face,
-                edgecolor=edge,
-                linewidth=2,
-            )
-        )
-        ax.text(
-            x + 0.5,
-            0.55,
-            f"{index}. {name}",
-            ha="center",
-            va="center",
-            fontsize=9.5,
-            color=ink,
-            weight="bold" if index == step else "normal",
-        )
-        if index < len(STEPS):
-            ax.annotate(
-                "",
-                xy=(x + 1.1, 0.55),
-                xytext=(x + 0.9, 0.55),
-                arrowprops={"arrowstyle": "->", "color": GREY, "lw": 1.5},
-            )
-    ax.text(
-        step - 0.5,
-        1.15,
-        "you are here",
-        ha="center",
-        va="center",
-        fontsize=9,
-        color=BLUE,
-        style="italic",
-    )
+    _box_row(ax, STEPS, step, 0.0)
+    _you_are_here(ax, step - 0.5, 1.15)
     return fig
 
 
@@ -151,6 +155,58 @@ def show_pipeline(step: int) -> None:
     show(
         pipeline_figure(step),
         f"The seven steps of self-attention; this lesson is step {step} of {len(STEPS)}: {name}.",
+    )
+
+
+BEYOND = (
+    "Masks",
+    "Multi-head\nattention",
+    "PyTorch's\nattention",
+    "Cost of\nattention",
+    "Attention\nlearns",
+    "A real\nmodel",
+)
+"""The lessons past the article's seven steps; lesson ``8 + i`` teaches ``BEYOND[i]``."""
+
+
+def _check_beyond(lesson: object) -> int:
+    first, last = len(STEPS) + 1, len(STEPS) + len(BEYOND)
+    if isinstance(lesson, bool) or not isinstance(lesson, int):
+        raise TypeError(f"lesson must be an int from {first} to {last}; got {describe(lesson)}.")
+    if not first <= lesson <= last:
+        raise ValueError(f"lesson must be from {first} to {last}; got {lesson}.")
+    return lesson
+
+
+def beyond_figure(lesson: int) -> Figure:
+    """The seven steps (all done) above the beyond-the-article lessons, ``lesson`` highlighted.
+
+    Introduced in 08_masks.ipynb ("Where we are"); every lesson from 08 on shows it.
+    """
+    _check_beyond(lesson)
+    columns = max(len(STEPS), len(BEYOND))
+    fig = Figure(figsize=(10, 2.6))
+    ax = fig.add_axes((0, 0, 1, 1))
+    ax.set_xlim(0, columns)
+    ax.set_ylim(0, 2.6)
+    ax.axis("off")
+    ax.text(0.1, 2.45, "The article's seven steps", fontsize=9, color=INK, va="center")
+    _box_row(ax, STEPS, 0, 1.3)
+    ax.text(0.1, 1.15, "Beyond the article", fontsize=9, color=INK, va="center")
+    current = lesson - len(STEPS)
+    _box_row(ax, BEYOND, current, -0.05, first_number=len(STEPS) + 1)
+    _you_are_here(ax, current - 0.5, 1.15)
+    return fig
+
+
+def show_beyond(lesson: int) -> None:
+    """Show :func:`beyond_figure` for ``lesson`` (8 on) with a one-line text version."""
+    _check_beyond(lesson)
+    name = BEYOND[lesson - len(STEPS) - 1].replace("\n", " ")
+    show(
+        beyond_figure(lesson),
+        f"After the article's seven steps come {len(BEYOND)} lessons beyond it; "
+        f"this is lesson {lesson}: {name}.",
     )
 
 

@@ -16,9 +16,17 @@ NOTEBOOKS = REPO / "notebooks"
 CORE_STEPS = 7
 
 LESSONS = sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
-"""Every lesson notebook, in course order."""
+"""Every lesson notebook, in course order: the article's seven steps (01-07), then the
+"beyond the article" lessons (08 on)."""
 
-PLANNED_LESSONS: dict[str, int] = {}
+PLANNED_LESSONS: dict[str, int] = {
+    "08_masks.ipynb": 9,
+    "09_multi_head_attention.ipynb": 9,
+    "10_what_pytorch_does.ipynb": 9,
+    "11_cost_of_attention.ipynb": 9,
+    "12_watching_attention_learn.ipynb": 10,
+    "13_a_real_models_attention.ipynb": 10,
+}
 """Lessons that links may point to before they exist, with the open issue that delivers each.
 Remove an entry when its lesson lands (the hygiene test then requires the file)."""
 
@@ -37,6 +45,15 @@ Other level-2 headings (the step's own sections) may stand between them; a headi
 matches when it starts with the name, e.g. "Picture: looking words up"."""
 
 TITLE = re.compile(r"^# Step (?P<step>\d) of 7 — \S")
+"""The title of a core lesson (01-07): one step of the article."""
+
+BEYOND_TITLE = re.compile(r"^# Beyond the article, lesson (?P<step>\d\d) — \S")
+"""The title of a lesson past the article's seven steps (08 on): it must not say "Step N of 7"."""
+
+
+def is_core(path: Path) -> bool:
+    """True for the article's seven steps (01-07), False for the beyond-the-article lessons."""
+    return int(path.name[:2]) <= CORE_STEPS
 
 
 def read(path: Path) -> nbformat.NotebookNode:

@@ -14,13 +14,15 @@ import pytest
 import torch
 from course import defined_tests
 
+import helpers.beyond_exercises as beyond_exercises
 import helpers.exercises as exercises
 from helpers.exercises import Verdict, exercise_check
 
 CHECKS = {
     name: function
-    for name, function in inspect.getmembers(exercises, inspect.isfunction)
-    if name.startswith("check_")
+    for module in (exercises, beyond_exercises)
+    for name, function in inspect.getmembers(module, inspect.isfunction)
+    if name.startswith("check_") and function.__module__ == module.__name__
 }
 
 WRONG_TYPES: list[Any] = [

@@ -14,14 +14,16 @@ import ipywidgets as widgets
 import pytest
 from course import defined_tests
 
+import helpers.beyond_explorers as beyond_explorers
 import helpers.explorers as explorers
 from helpers.figures import message_figure, render_png, token_ids_figure
 from helpers.html_pictures import picture_labels
 
 FACTORIES = {
     name: function
-    for name, function in inspect.getmembers(explorers, inspect.isfunction)
-    if name.endswith("_explorer") and function.__module__ == explorers.__name__
+    for module in (explorers, beyond_explorers)
+    for name, function in inspect.getmembers(module, inspect.isfunction)
+    if name.endswith("_explorer") and function.__module__ == module.__name__
 }
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"

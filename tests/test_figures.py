@@ -32,6 +32,7 @@ def shown(monkeypatch: pytest.MonkeyPatch) -> list[tuple[dict[str, Any], bool]]:
     "make",
     [
         lambda: figures.pipeline_figure(3),
+        lambda: figures.beyond_figure(8),
         lambda: figures.token_ids_figure(WORDS, IDS),
         lambda: figures.token_ids_figure(WORDS, torch.tensor(IDS)),
         lambda: figures.token_ids_figure(["a", "b"], [0, None]),
@@ -54,6 +55,30 @@ def test_show_sends_png_with_description(shown: list[tuple[dict[str, Any], bool]
         "The seven steps of self-attention; this lesson is step 2 of 7: Embedding."
     )
     assert base64.b64decode(data["image/png"]) == figures.render_png(figures.pipeline_figure(2))
+
+
+def test_show_beyond_names_the_lesson(shown: list[tuple[dict[str, Any], bool]]) -> None:
+    figures.show_beyond(9)
+    assert shown[0][0]["text/plain"] == (
+        "After the article's seven steps come 6 lessons beyond it; "
+        "this is lesson 9: Multi-head attention."
+    )
+
+
+@pytest.mark.parametrize(
+    ("lesson", "error", "message"),
+    [
+        (7, ValueError, "lesson must be from 8 to 13; got 7"),
+        (14, ValueError, "lesson must be from 8 to 13; got 14"),
+        ("8", TypeError, "lesson must be an int from 8 to 13; got '8' (type str)"),
+        (None, TypeError, "got None (type NoneType)"),
+    ],
+)
+def test_bad_beyond_lessons(lesson: Any, error: type[Exception], message: str) -> None:
+    with pytest.raises(error, match=re.escape(message)):
+        figures.beyond_figure(lesson)
+    with pytest.raises(error, match=re.escape(message)):
+        figures.show_beyond(lesson)
 
 
 def test_show_token_ids_lists_each_pair(shown: list[tuple[dict[str, Any], bool]]) -> None:
