@@ -119,6 +119,14 @@ def attention_scores(query: torch.Tensor, key: torch.Tensor) -> torch.Tensor:
     return scores / math.sqrt(key.shape[-1])
 
 
+def _require_scores(scores: torch.Tensor) -> None:
+    """Scores may hold -inf (a masked position) but never NaN or +inf."""
+    if torch.isnan(scores).any():
+        raise ValueError("scores must not hold NaN; got a tensor with NaN in it.")
+    if torch.isposinf(scores).any():
+        raise ValueError("scores must not hold +inf (only -inf, for masked positions); got +inf.")
+
+
 def softmax(scores: torch.Tensor, dim: int = -1) -> torch.Tensor:
     """Softmax written out, numerically stable: ``exp(s - max) / sum(exp(s - max))`` along ``dim``.
 
@@ -139,10 +147,7 @@ def softmax(scores: torch.Tensor, dim: int = -1) -> torch.Tensor:
             f"dim must be between {-scores.dim()} and {scores.dim() - 1} for a "
             f"{scores.dim()}-D tensor; got {dim}."
         )
-    if torch.isnan(scores).any():
-        raise ValueError("scores must not hold NaN; got a tensor with NaN in it.")
-    if torch.isposinf(scores).any():
-        raise ValueError("scores must not hold +inf (only -inf, for masked positions); got +inf.")
+    _require_scores(scores)
     shifted = scores - scores.amax(dim=dim, keepdim=True)
     exps = shifted.exp()
     return exps / exps.sum(dim=dim, keepdim=True)
@@ -157,9 +162,10 @@ def attention_weights(scores: torch.Tensor) -> torch.Tensor:
 
     Raises:
         TypeError: ``scores`` is not a floating-point tensor.
-        ValueError: ``scores`` is not 2-D, 3-D or 4-D.
+        ValueError: ``scores`` is not 2-D, 3-D or 4-D, or holds NaN or +inf.
     """
     require_tensor("scores", scores, ndim=(2, 3, 4))
+    _require_scores(scores)
     return F.softmax(scores, dim=-1)
 
 

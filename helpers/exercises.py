@@ -597,7 +597,7 @@ def check_unscaled_weights(answer: Any) -> Verdict:
     return not_yet("these are not the unscaled weights.", hint)
 
 
-def causal_scores() -> torch.Tensor:
+def _causal_scores() -> torch.Tensor:
     """The course's scaled scores with every key after its query set to -inf (05, exercise 3)."""
     steps = _course_steps()
     later = torch.triu(torch.ones(9, 9, dtype=torch.bool), diagonal=1)
@@ -608,7 +608,7 @@ def causal_scores() -> torch.Tensor:
 def check_causal_weights(answer: Any) -> Verdict:
     """Exercise 3 of 05_softmax_weights.ipynb: weights where each word sees only itself and earlier words."""
     steps = _course_steps()
-    expected = torch.softmax(causal_scores(), dim=-1)
+    expected = torch.softmax(_causal_scores(), dim=-1)
     hint = "scores.masked_fill(later, float('-inf')) with later = torch.triu(..., diagonal=1), then softmax."
     tensor, problem = _float_tensor(answer, (9, 9), "the masked weights", hint)
     if problem:

@@ -33,6 +33,7 @@ import ipywidgets as widgets
 import torch
 
 from helpers import html_pictures as pictures
+from helpers._validate import describe
 from helpers.attention import (
     D_K,
     D_Q,
@@ -130,7 +131,12 @@ class Explorer:
 
 
 def _sentence_box(sentence: str) -> widgets.Text:
-    """The box where a learner types a sentence (lessons 01 and 07); it updates on Enter."""
+    """The box where a learner types a sentence (lessons 01 and 07); it updates on Enter.
+
+    An empty sentence is allowed (the explorer then says what to type); a non-string is not.
+    """
+    if not isinstance(sentence, str):
+        raise TypeError(f"sentence must be a string of words; got {describe(sentence)}.")
     box = widgets.Text(
         value=sentence,
         description="Sentence:",
@@ -279,6 +285,8 @@ def embedding_explorer(word: str = "fox") -> Explorer:
     from helpers.figures import embedding_strip_figure
 
     words, _, embedded = _course_embedding()
+    if word not in words:
+        raise ValueError(f"word must be one of the sentence's words {words}; got {describe(word)}.")
     choice = widgets.Dropdown(
         options=words, value=word, description="Word:", style={"description_width": "initial"}
     )
@@ -333,7 +341,7 @@ def _projections(d_k: int, d_v: int, seed: int) -> dict[str, Any]:
     return {"X": embedded, "weights": weights, "results": results}
 
 
-def describe_projections(d_k: int, d_v: int, seed: int) -> str:
+def _describe_projections(d_k: int, d_v: int, seed: int) -> str:
     """The text the projection explorer shows: the shapes, and the first word's q, k and v.
 
     Introduced in 03_query_key_value.ipynb ("Explore").
@@ -395,8 +403,8 @@ def projection_explorer() -> Explorer:
         d_k, d_v, seed = (sliders[n].value for n in ("d_k", "d_v", "seed"))
         made = _projections(d_k, d_v, seed)
         explorer.show(
-            describe_projections(d_k, d_v, seed),
-            projection_picture(made["X"], made["weights"], made["results"]),
+            _describe_projections(d_k, d_v, seed),
+            _projection_picture(made["X"], made["weights"], made["results"]),
             lambda: projection_figure(
                 made["X"], made["weights"], made["results"], split_words(SENTENCE), annotate=False
             ),
@@ -411,7 +419,7 @@ def projection_explorer() -> Explorer:
 PROJECTION_HEIGHT = "215px"
 
 
-def projection_picture(x: Any, weights: Mapping[str, Any], results: Mapping[str, Any]) -> str:
+def _projection_picture(x: Any, weights: Mapping[str, Any], results: Mapping[str, Any]) -> str:
     """X, each weight matrix and each product as heatmaps, laid out as a matrix product.
 
     Each weight matrix sits above its product and X to the left of the products, all on
@@ -472,7 +480,7 @@ def random_scores(d_k: int, seed: int = 123, n: int = 9) -> Any:
     return query @ key.T
 
 
-def describe_scaling(d_k: int) -> str:
+def _describe_scaling(d_k: int) -> str:
     """The text the scaling explorer shows for ``d_k``. Introduced in 04_attention_scores.ipynb."""
     import torch
 
@@ -500,6 +508,10 @@ def scaling_explorer(d_k: int = 64) -> Explorer:
     """
     from helpers.figures import scaling_figure
 
+    if isinstance(d_k, bool) or d_k not in SCALING_DIMS:
+        raise ValueError(
+            f"d_k must be one of the slider's values {SCALING_DIMS}; got {describe(d_k)}."
+        )
     slider = widgets.SelectionSlider(
         options=list(SCALING_DIMS),
         value=d_k,
@@ -553,7 +565,7 @@ def scaling_explorer(d_k: int = 64) -> Explorer:
             ),
         )
         explorer.show(
-            describe_scaling(d_k),
+            _describe_scaling(d_k),
             pictures.side_by_side(spread, bars),
             lambda: scaling_figure(raw, d_k, words),
         )
@@ -591,7 +603,7 @@ def _row_table(
     return "\n".join(lines)
 
 
-def describe_softmax(query_index: int, scale: bool = True, temperature: float = 1.0) -> str:
+def _describe_softmax(query_index: int, scale: bool = True, temperature: float = 1.0) -> str:
     """The text the softmax explorer shows: one query's scores and weights.
 
     Scores are the course sentence's ``query @ key.T``, divided by ``sqrt(d_k)`` when
@@ -666,7 +678,7 @@ def softmax_explorer() -> Explorer:
         weights = attention_weights(raw / divisor)
         caption = f"weights of query '{words[index]}' (temperature {temperature.value:g})"
         explorer.show(
-            describe_softmax(index, scale.value, temperature.value),
+            _describe_softmax(index, scale.value, temperature.value),
             pictures.weights_picture(weights, words, index, caption),
             lambda: weights_explorer_figure(weights, words, index, caption),
         )
@@ -677,7 +689,7 @@ def softmax_explorer() -> Explorer:
     return explorer
 
 
-def describe_context(query_index: int) -> str:
+def _describe_context(query_index: int) -> str:
     """The text the context explorer shows: one word's context vector as a weighted sum.
 
     Introduced in 06_context_vectors.ipynb ("Explore").
@@ -729,8 +741,8 @@ def context_explorer() -> Explorer:
     def update(_change: object = None) -> None:
         index = query.value
         explorer.show(
-            describe_context(index),
-            contributions_picture(steps.weights.detach(), steps.value.detach(), words, index),
+            _describe_context(index),
+            _contributions_picture(steps.weights.detach(), steps.value.detach(), words, index),
             lambda: contributions_figure(steps.weights, steps.value, words, index, compact=True),
         )
 
@@ -739,7 +751,7 @@ def context_explorer() -> Explorer:
     return explorer
 
 
-def contributions_picture(
+def _contributions_picture(
     weights: torch.Tensor, value: torch.Tensor, words: list[str], query_index: int
 ) -> str:
     """Each word's weight × value row (one column per word), then their sum, as numbers.
@@ -803,7 +815,7 @@ def sentence_attention(sentence: str, seed: int = SEED) -> tuple[list[str], torc
     return words, weights.detach()
 
 
-def describe_sentence_attention(sentence: str, query_index: int = 0) -> str:
+def _describe_sentence_attention(sentence: str, query_index: int = 0) -> str:
     """The text the sentence explorer shows: the weight matrix and one query's strongest key.
 
     Introduced in 07_self_attention_module.ipynb ("Explore").
@@ -852,8 +864,8 @@ def sentence_attention_explorer(sentence: str = SENTENCE) -> Explorer:
     busy = False
 
     def update(_change: object = None) -> None:
-        text = describe_sentence_attention(box.value, query.value or 0)
-        if not isinstance(box.value, str) or not split_words_or_none(box.value):
+        text = _describe_sentence_attention(box.value, query.value or 0)
+        if not isinstance(box.value, str) or not _split_words_or_none(box.value):
             explorer.show(text, pictures.message(NO_WORDS), lambda: message_figure(NO_WORDS))
             return
         words, weights = sentence_attention(box.value)
@@ -866,7 +878,7 @@ def sentence_attention_explorer(sentence: str = SENTENCE) -> Explorer:
 
     def new_sentence(_change: object = None) -> None:
         nonlocal busy
-        words = split_words_or_none(box.value)[:MAX_EXPLORER_WORDS]
+        words = _split_words_or_none(box.value)[:MAX_EXPLORER_WORDS]
         busy = True
         try:
             query.options = [(f"{i + 1}. {word}", i) for i, word in enumerate(words)]
@@ -885,6 +897,6 @@ def sentence_attention_explorer(sentence: str = SENTENCE) -> Explorer:
     return explorer
 
 
-def split_words_or_none(sentence: str) -> list[str]:
+def _split_words_or_none(sentence: str) -> list[str]:
     """``split_words(sentence)``, or an empty list for an empty or blank sentence."""
     return split_words(sentence) if isinstance(sentence, str) and sentence.strip() else []

@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import io
 from collections.abc import Mapping, Sequence
+from numbers import Real
 
 from matplotlib import colormaps
 from matplotlib.axes import Axes
@@ -42,7 +43,20 @@ DPI = 100
 
 
 def ink_on(face: Sequence[float]) -> str:
-    """Dark or white text, whichever reads better on the RGB(A) colour ``face``."""
+    """Dark or white text, whichever reads better on the RGB(A) colour ``face``.
+
+    ``face`` holds 3 or 4 numbers from 0 to 1 (what a matplotlib colour map returns).
+    Introduced in 01_vocabulary.ipynb (every picture with numbers on coloured cells).
+    """
+    if (
+        isinstance(face, str)
+        or not hasattr(face, "__len__")
+        or len(face) not in (3, 4)
+        or not all(isinstance(c, Real) and 0 <= c <= 1 for c in face)
+    ):
+        raise TypeError(
+            f"face must be an RGB or RGBA colour, 3 or 4 numbers from 0 to 1; got {describe(face)}."
+        )
     luminance = 0.299 * face[0] + 0.587 * face[1] + 0.114 * face[2]
     return INK if luminance > 0.5 else "white"
 
@@ -274,6 +288,8 @@ def token_ids_figure(
 
 def message_figure(message: str) -> Figure:
     """A small figure holding only ``message``: what an explorer shows when there is nothing to draw."""
+    if not isinstance(message, str):
+        raise TypeError(f"message must be a string; got {describe(message)}.")
     fig = Figure(figsize=(4, 1.55))
     fig.text(0.5, 0.5, message, ha="center", va="center", fontsize=11, color="#666666")
     return fig
@@ -306,7 +322,7 @@ def vocabulary_figure(vocabulary: Mapping[str, int], words: Sequence[str]) -> Fi
         raise TypeError(f"words must be a non-empty list of strings; got {describe(words)}.")
     unknown = [w for w in words if w not in vocabulary]
     if unknown:
-        raise ValueError(f"words holds words missing from vocabulary: {unknown}.")
+        raise ValueError(f"words must all be in vocabulary; got words missing from it: {unknown}.")
     entries = sorted(vocabulary.items(), key=lambda item: item[1])
     width = max(len(entries), len(words))
     cmap = colormaps["cividis"]
@@ -591,8 +607,8 @@ def projection_figure(
         if wv.shape[0] != xs.shape[1] or rv.shape != (xs.shape[0], wv.shape[1]):
             raise ValueError(
                 f"{r_name} must be x @ {w_name}: x {tuple(xs.shape)} @ {w_name} "
-                f"{tuple(wv.shape)} gives ({xs.shape[0]}, {wv.shape[1]}), but {r_name} has "
-                f"shape {tuple(rv.shape)}."
+                f"{tuple(wv.shape)} gives ({xs.shape[0]}, {wv.shape[1]}); got {r_name} "
+                f"of shape {tuple(rv.shape)}."
             )
         pairs.append((w_name, wv, r_name, rv))
     n, d = xs.shape
@@ -934,6 +950,10 @@ def pipeline_summary_figure(shapes: Mapping[str, tuple[int, ...]] | None = None)
     ``shapes`` maps ``X, Q, K, V, S, A, Z`` to shapes (default: the course sentence,
     n = 9, d = 3, d_q = d_k = 2, d_v = 4). Introduced in 07_self_attention_module.ipynb
     ("The whole pipeline on one page").
+
+    Raises:
+        TypeError: ``shapes`` is not a dict from a tensor's name to a tuple of positive ints.
+        ValueError: ``shapes`` names a tensor not in the picture.
     """
     n, d, d_k, d_v = 9, 3, 2, 4
     default = {
@@ -945,6 +965,19 @@ def pipeline_summary_figure(shapes: Mapping[str, tuple[int, ...]] | None = None)
         "A": (n, n),
         "Z": (n, d_v),
     }
+    if shapes is not None and not isinstance(shapes, Mapping):
+        raise TypeError(
+            f"shapes must be a dict from a tensor's name to its shape; got {describe(shapes)}."
+        )
+    for name, shape in (shapes or {}).items():
+        if name not in default:
+            raise ValueError(f"shapes must name tensors among {list(default)}; got {name!r}.")
+        if not isinstance(shape, tuple) or not all(
+            isinstance(size, int) and not isinstance(size, bool) and size > 0 for size in shape
+        ):
+            raise TypeError(
+                f"shapes[{name!r}] must be a tuple of positive ints; got {describe(shape)}."
+            )
     shapes = {**default, **(shapes or {})}
     boxes = [
         ("X", "embedded words", r"$X$", "steps 1-2"),

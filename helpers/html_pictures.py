@@ -58,7 +58,20 @@ def colour(value: float, low: float, high: float, palette: Palette = "cividis") 
 
     ``"diverging"`` centres the scale on 0 (white), orange positive, purple negative, with
     ``±max(|low|, |high|)`` at the ends. Introduced in 01_vocabulary.ipynb ("Explore").
+
+    Raises:
+        TypeError: ``value``, ``low`` or ``high`` is not a finite number.
+        ValueError: ``palette`` is not ``"cividis"`` or ``"diverging"``.
     """
+    for name, number in (("value", value), ("low", low), ("high", high)):
+        if (
+            isinstance(number, bool)
+            or not isinstance(number, (int, float))
+            or not math.isfinite(number)
+        ):
+            raise TypeError(f"{name} must be a finite number; got {describe(number)}.")
+    if palette not in ("cividis", "diverging"):
+        raise ValueError(f"palette must be 'cividis' or 'diverging'; got {palette!r}.")
     if palette == "diverging":
         limit = max(abs(low), abs(high), 1e-12)
         share = (value / limit + 1) / 2
@@ -468,6 +481,8 @@ def picture_text(picture: str) -> str:
     """
     import re
 
+    _text("picture", picture)
+
     pieces = re.findall(r">([^<>]+)<", picture)
     return " ".join(html.unescape(p.strip()) for p in pieces if p.strip())
 
@@ -478,6 +493,8 @@ def picture_labels(picture: str) -> list[str]:
     Introduced with the explorers in 01_vocabulary.ipynb.
     """
     import re
+
+    _text("picture", picture)
 
     return [
         html.unescape(label) for label in re.findall(r'role="img" aria-label="([^"]*)"', picture)

@@ -6,8 +6,11 @@ except PLANNED_LESSONS while a lesson is promised by an open issue but not writt
 
 from __future__ import annotations
 
+import inspect
 import re
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import nbformat
 
@@ -73,6 +76,19 @@ def text_of(output: dict) -> str:
         return "\n".join([output.get("ename", ""), output.get("evalue", "")])
     data = output.get("data", {})
     return "\n".join(str(data[key]) for key in data if key.startswith("text/"))
+
+
+def exercise_checks() -> dict[str, Callable[[Any], Any]]:
+    """Every exercise check (``check_*``) of the core and beyond-the-article lessons, by name."""
+    import helpers.beyond_exercises as beyond_exercises
+    import helpers.exercises as exercises
+
+    return {
+        name: function
+        for module in (exercises, beyond_exercises)
+        for name, function in inspect.getmembers(module, inspect.isfunction)
+        if name.startswith("check_") and function.__module__ == module.__name__
+    }
 
 
 def defined_tests(prefix: str) -> set[str]:
