@@ -48,6 +48,11 @@ test: lint  ## Lint, unit tests, every lesson in a kernel and in Chromium, nbval
 	@$(BIN)/python -c "import matplotlib.font_manager"  # build the font cache now: its first-build warning would reach nbval's stderr
 	tools/offline.sh $(BIN)/python -m pytest tests notebooks --nbval --nbval-current-env -p no:cacheprovider \
 	  -n 2 --dist loadfile  # two workers, each taking whole files (nbval needs a notebook on one kernel)
+	@# Once more on PyTorch's plain scalar kernels, close to what another CPU computes: every
+	@# printed number must still match (README, "Where the numbers are reproduced").
+	ATEN_CPU_CAPABILITY=default $(BIN)/python -c "import torch; assert torch.backends.cpu.get_cpu_capability() == 'DEFAULT'"
+	ATEN_CPU_CAPABILITY=default tools/offline.sh $(BIN)/python -m pytest notebooks --nbval --nbval-current-env \
+	  -p no:cacheprovider -n 2 --dist loadfile -q
 	@# In CI, a test run must leave the clone exactly as it found it.
 	@if [ "$$CI" = true ] && [ -n "$$(git status --porcelain)" ]; then \
 	  echo "error: make test changed or left files:"; git status --porcelain; exit 1; fi
