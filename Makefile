@@ -11,7 +11,7 @@ LAB_ARGS ?=
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
 .DEFAULT_GOAL := help
-.PHONY: help lab test lint notebooks reset-notebooks lock bench links binder-rehearsal clean
+.PHONY: help lab test lint notebooks reset-notebooks lock bench bench-setup links binder-rehearsal clean
 
 help:  ## List the commands.
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 18
@@ -60,9 +60,13 @@ test: lint  ## Lint, unit tests, every lesson in a kernel and in Chromium, nbval
 notebooks: $(STAMP)  ## Re-execute every lesson on a fresh kernel; the only way stored outputs change.
 	$(BIN)/python tools/execute_notebooks.py notebooks/*.ipynb
 
-bench: $(STAMP)  ## Time each lesson and its kernel's memory, and how fast each explorer answers (not part of test).
+bench: $(STAMP)  ## Measure lessons, regression, memory and explorers against their goals; write BENCHMARKS.md.
 	$(BIN)/python tools/bench_kernels.py
 	$(BIN)/python tools/bench_explorers.py
+	$(BIN)/python tools/bench_report.py
+
+bench-setup: $(STAMP)  ## Time a fresh clone to a green make test, and the environment's size (slow).
+	bash tools/bench_setup.sh $(PYTHON)
 
 links: $(STAMP)  ## Point every Binder link at pyproject.toml's [tool.course] repository and branch.
 	$(BIN)/python tools/links.py --write

@@ -202,6 +202,19 @@ def _require_finite(name: str, tensor: torch.Tensor) -> None:
         raise ValueError(f"{name} must hold only finite numbers; got a tensor with {kind} in it.")
 
 
+def _broadcasts_to(shape: tuple[int, ...], target: tuple[int, ...]) -> bool:
+    """True if a tensor of ``shape`` broadcasts to ``target`` without changing it.
+
+    Written out (right-aligned sizes must match or be 1) because the first call of
+    ``torch.broadcast_shapes`` costs about half a second of lazy imports (make bench).
+    """
+    if len(shape) > len(target):
+        return False
+    return all(
+        size in (1, full) for size, full in zip(reversed(shape), reversed(target), strict=False)
+    )
+
+
 def scaled_dot_product_attention(
     query: torch.Tensor,
     key: torch.Tensor,
@@ -261,11 +274,7 @@ def scaled_dot_product_attention(
                 f"mask must be a boolean tensor (True = may attend); got dtype {mask.dtype} "
                 "(build it with a comparison, or convert with .bool())."
             )
-        try:
-            fits = torch.broadcast_shapes(mask.shape, scores.shape) == scores.shape
-        except RuntimeError:
-            fits = False
-        if not fits:
+        if not _broadcasts_to(tuple(mask.shape), tuple(scores.shape)):
             raise ValueError(
                 f"mask must broadcast to the scores' shape {tuple(scores.shape)} "
                 f"(queries x keys); got shape {tuple(mask.shape)}."

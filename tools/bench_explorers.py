@@ -8,13 +8,15 @@ repeats each explorer's learner steps (tests/explorer_steps.py) until at least
 the moment the page shows the step's expected text (checked every animation frame).
 In the kernel: the explorer's callback alone, timed in this process by setting each
 control's value directly, ``CHANGES`` times per explorer.
-Prints a table with the median and 95th percentile, and writes it to BENCHMARKS.md.
+Prints a table with the median and 95th percentile and writes the timings to
+artifacts/bench/explorers.json (tools/bench_report.py puts them in BENCHMARKS.md).
 The goal for the page is a median of at most 100 ms.
 """
 
 from __future__ import annotations
 
 import inspect
+import json
 import statistics
 import sys
 import tempfile
@@ -42,6 +44,7 @@ from tools.browser import (  # noqa: E402
 
 CHANGES = 20
 GOAL_MS = 100.0
+OUT = REPO / "artifacts" / "bench" / "explorers.json"
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -53,12 +56,17 @@ def kernel_side() -> dict[str, list[float]]:
     """Callback time per explorer: each control cycled through a few values, in-process."""
     import ipywidgets as widgets
 
+    import helpers.beyond_explorers as beyond_explorers
     import helpers.explorers as explorers
 
     timings: dict[str, list[float]] = {}
-    for name, factory in inspect.getmembers(explorers, inspect.isfunction):
-        if not name.endswith("_explorer") or factory.__module__ != explorers.__name__:
-            continue
+    factories = [
+        (name, factory)
+        for module in (explorers, beyond_explorers)
+        for name, factory in inspect.getmembers(module, inspect.isfunction)
+        if name.endswith("_explorer") and factory.__module__ == module.__name__
+    ]
+    for name, factory in factories:
         explorer = factory()
         changes: list[tuple[Any, Any]] = []
         for control in explorer.controls.values():
@@ -173,6 +181,8 @@ def main() -> int:
     if not text:
         print(f"(no page timings: Chromium not found at {CHROMIUM})")
     print(table(text, whole, kernel))
+    OUT.parent.mkdir(parents=True, exist_ok=True)
+    OUT.write_text(json.dumps({"text": text, "whole": whole, "kernel": kernel}, indent=1))
     return 0 if text else 1
 
 
