@@ -3,7 +3,8 @@
     python tools/new_lesson.py 2 embedding "Embedding: from ids to vectors"
 
 writes notebooks/02_embedding.ipynb with every required section (CONTRIBUTING.md,
-"Anatomy"), tagged exercise cells and collapsed solutions. Fill in the TODOs, add an
+"Anatomy"), tagged exercise cells and collapsed solutions. A number above 7 writes a
+lesson of the beyond-the-article part (its own title and course map). Fill in the TODOs, add an
 explorer to helpers/explorers.py and checks to helpers/exercises.py, then run
 `make notebooks` and `make test`.
 """
@@ -25,12 +26,26 @@ from tools.links import LAUNCH_LABEL, binder_url  # noqa: E402
 KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
 
 
+CORE_STEPS = 7
+
+
 def cells(step: int, slug: str, title: str) -> list[nbformat.NotebookNode]:
+    """The lesson's cells: a core step (1-7) or a lesson beyond the article (8 on)."""
+    core = step <= CORE_STEPS
     previous = sorted(NOTEBOOKS.glob(f"{step - 1:02d}_*.ipynb"))
+    before = step - 1
+    prev_name = f"Step {before}" if before <= CORE_STEPS else f"Lesson {before:02d}"
     prev_link = (
-        f"[← Step {step - 1}]({previous[0].name})" if previous else "[← Course map](../README.md)"
+        f"[← {prev_name}]({previous[0].name})" if previous else "[← Course map](../README.md)"
     )
-    nav = f"{prev_link} · [Course map](../README.md) · **Step {step} of 7** · [Step {step + 1} →](TODO.ipynb)"
+    here = f"**Step {step} of 7**" if core else f"**Beyond the article, lesson {step:02d}**"
+    nav = f"{prev_link} · [Course map](../README.md) · {here} · [Next →](TODO.ipynb)"
+    heading = (
+        f"# Step {step} of 7 — {title}"
+        if core
+        else f"# Beyond the article, lesson {step:02d} — {title}"
+    )
+    where = f"show_pipeline({step})" if core else f"show_beyond({step})"
     md = new_markdown_cell
     code = new_code_cell
 
@@ -58,7 +73,7 @@ def cells(step: int, slug: str, title: str) -> list[nbformat.NotebookNode]:
         ]
     return [
         md(
-            f"# Step {step} of 7 — {title}\n\nAfter this lesson you can TODO (one sentence).\n\n{nav}"
+            f"{heading}\n\nAfter this lesson you can TODO (one sentence).\n\n{nav}"
             f"\n\n[{LAUNCH_LABEL}]({binder_url(f'{step:02d}_{slug}.ipynb')}) "
             "(nothing to install; it takes a minute or two to start)"
         ),
@@ -74,10 +89,11 @@ def cells(step: int, slug: str, title: str) -> list[nbformat.NotebookNode]:
             '        f"This lesson needs the package {missing.name!r}, which this kernel cannot import. "\n'
             '        "Start JupyterLab from the course folder with `make lab` (see the README), or install "\n'
             '        "the course into this kernel by running:  %pip install -r ../requirements.txt -e .."\n'
-            "    ) from None\n\nfrom helpers.figures import show_pipeline\n\nhelpers.setup_lesson()"
+            "    ) from None\n\n"
+            f"from helpers.figures import {where.split('(')[0]}\n\nhelpers.setup_lesson()"
         ),
         md("## Where we are\n\nTODO: one or two sentences linking the previous step to this one."),
-        code(f"show_pipeline({step})"),
+        code(where),
         md(
             "## TODO the step's idea\n\nIdea in words, then the formula in LaTeX with shapes, e.g. $Q = XW_Q$."
         ),
@@ -107,7 +123,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("step", type=int, help="the lesson's number, e.g. 2")
     parser.add_argument("slug", help="file name part, e.g. embedding")
-    parser.add_argument("title", help="title after 'Step N of 7 — '")
+    parser.add_argument(
+        "title", help="title after 'Step N of 7 — ' (or 'Beyond the article, lesson NN — ', 8 on)"
+    )
     args = parser.parse_args(argv)
     path = NOTEBOOKS / f"{args.step:02d}_{args.slug}.ipynb"
     if path.exists():
