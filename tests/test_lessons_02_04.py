@@ -41,10 +41,10 @@ def printed(notebook: str) -> str:
     )
 
 
-def as_printed(tensor: torch.Tensor) -> str:
+def as_printed(tensor: torch.Tensor, precision: int = 4) -> str:
     """``tensor`` as a lesson prints it (helpers.setup_lesson's print options)."""
     with torch.no_grad():
-        torch.set_printoptions(precision=4, sci_mode=False, linewidth=100)
+        torch.set_printoptions(precision=precision, sci_mode=False, linewidth=100)
         try:
             return str(tensor)
         finally:
@@ -71,7 +71,8 @@ def test_lessons_print_the_articles_tensors(
 
 def test_lesson_04_prints_the_unscaled_scores(article: dict[str, Any]) -> None:
     unscaled = article["query"] @ article["key"].T
-    assert as_printed(unscaled.detach()) in printed("04_attention_scores.ipynb")
+    # Three decimals: one raw score sits on a four-decimal rounding boundary (the lesson says why).
+    assert as_printed(unscaled.detach(), precision=3) in printed("04_attention_scores.ipynb")
     torch.testing.assert_close(unscaled / math.sqrt(2), article["attention_scores"])
 
 

@@ -36,6 +36,8 @@ def _course_wrong_value(value):
         return value + "?"
     if isinstance(value, (list, tuple)):
         return type(value)(list(value)[1:]) if value else type(value)([0])
+    if isinstance(value, slice):
+        return slice((value.start or 0) + 1, (value.stop or 0) + 1, value.step)
     raise TypeError(f"no wrong value defined for {type(value).__name__}")
 """
 
