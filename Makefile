@@ -64,6 +64,10 @@ bench: $(STAMP)  ## Measure lessons, regression, memory and explorers against th
 	$(BIN)/python tools/bench_kernels.py
 	$(BIN)/python tools/bench_explorers.py
 	$(BIN)/python tools/bench_report.py
+	@# Attention's time and memory against n, for lesson 11's plot: new numbers, so lesson 11 is
+	@# re-executed to store the picture they draw (commit the CSV and the lesson together).
+	$(BIN)/python tools/bench_attention.py
+	$(BIN)/python tools/execute_notebooks.py notebooks/11_cost_of_attention.ipynb
 
 bench-setup: $(STAMP)  ## Time a fresh clone to a green make test, and the environment's size (slow).
 	bash tools/bench_setup.sh $(PYTHON)
