@@ -103,3 +103,21 @@ def require_word_ids(words: Any, ids: Any) -> tuple[list[str], list[int | None]]
             f"words and ids must have the same length; got {len(words)} words and {len(ids)} ids."
         )
     return list(words), ids
+
+
+def require_seed(name: str, value: Any) -> int:
+    """Return ``value`` if it is an int usable as a random seed (zero or more), else raise."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"{name} must be an int; got {describe(value)}.")
+    if value < 0:
+        raise ValueError(f"{name} must be zero or positive; got {value}.")
+    return value
+
+
+def require_index(name: str, value: Any, count: int) -> int:
+    """Return ``value`` if it is an int from 0 to ``count - 1`` (a row, a word, a head), else raise."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"{name} must be an int from 0 to {count - 1}; got {describe(value)}.")
+    if not 0 <= value < count:
+        raise ValueError(f"{name} must be from 0 to {count - 1}; got {value}.")
+    return value

@@ -15,7 +15,7 @@ import ipywidgets as widgets
 import torch
 
 from helpers import html_pictures as pictures
-from helpers._validate import describe
+from helpers._validate import describe, require_index, require_size
 from helpers.attention import attention_weights
 from helpers.beyond_figures import _blocked_cells, _square_weights, causal_explorer_figure
 from helpers.explorers import WEIGHTS_HEIGHT, Explorer, _course, _picture_area, _text_area
@@ -56,10 +56,7 @@ def describe_causal_query(query_index: int, causal: bool = True) -> str:
         ValueError: ``query_index`` is not from 0 to 8.
     """
     words = _course().words
-    if isinstance(query_index, bool) or not isinstance(query_index, int):
-        raise TypeError(f"query_index must be an int; got {describe(query_index)}.")
-    if not 0 <= query_index < len(words):
-        raise ValueError(f"query_index must be from 0 to {len(words) - 1}; got {query_index}.")
+    require_index("query_index", query_index, len(words))
     weights, mask = causal_weights(causal)
     row, allowed = weights[query_index].tolist(), mask[query_index].tolist()
     word = words[query_index]
@@ -101,10 +98,7 @@ def causal_grid_picture(
     """
     rows = _square_weights(weights, words)
     blocked = _blocked_cells(mask, len(words))
-    if isinstance(query_index, bool) or not isinstance(query_index, int):
-        raise TypeError(f"query_index must be an int; got {describe(query_index)}.")
-    if not 0 <= query_index < len(words):
-        raise ValueError(f"query_index must be from 0 to {len(words) - 1}; got {query_index}.")
+    require_index("query_index", query_index, len(words))
     high = max(max(row) for row in rows)
     parts = ['<table style="border-collapse:collapse;line-height:1"><tr><td></td>']
     for word in words:
@@ -587,6 +581,8 @@ def cost_parts(n: int, heads: int, d_k: int) -> tuple[dict[str, int], dict[str, 
         score_matrix_bytes,
     )
 
+    for name, size in (("n", n), ("heads", heads), ("d_k", d_k)):
+        require_size(name, size)
     vectors = n * d_k * bytes_per_number(torch.float32)
     scores = score_matrix_bytes(n)
     memory = {"Q": vectors, "K": vectors, "V": vectors, "scores": scores, "weights": scores}
@@ -603,6 +599,9 @@ def describe_cost(n: int, heads: int, d_k: int) -> str:
     """The text the cost explorer shows: memory, multiply-adds, and the ratio to n = 9.
 
     Introduced in 11_cost_of_attention.ipynb ("Explore").
+
+    Raises:
+        TypeError, ValueError: as :func:`cost_parts`.
     """
     from helpers.cost import human_bytes, score_matrix_bytes
 
@@ -641,6 +640,9 @@ def cost_picture(n: int, heads: int, d_k: int) -> str:
 
     The HTML twin of :func:`helpers.beyond_figures.cost_explorer_figure`. Introduced in
     11_cost_of_attention.ipynb ("Explore").
+
+    Raises:
+        TypeError, ValueError: as :func:`cost_parts`.
     """
     from helpers.cost import human_bytes
 
@@ -672,15 +674,24 @@ def cost_explorer(n: int = 512, heads: int = 8, d_k: int = 64) -> Explorer:
 
     Starts at the original Transformer's sizes (8 heads of 64, d_model = 512) and 512
     tokens. Introduced in 11_cost_of_attention.ipynb ("Explore").
+
+    Raises:
+        ValueError: ``n``, ``heads`` or ``d_k`` is not one of its slider's values.
     """
     from helpers.beyond_figures import cost_explorer_figure
 
-    controls = {}
-    for name, label, options, value in (
+    choices = (
         ("n", "sequence length n (tokens):", COST_EXPLORER_LENGTHS, n),
         ("heads", "heads:", COST_EXPLORER_HEADS, heads),
         ("d_k", "d_k = d_v (per head):", COST_EXPLORER_D_K, d_k),
-    ):
+    )
+    for name, _, options, value in choices:
+        if isinstance(value, bool) or not isinstance(value, int) or value not in options:
+            raise ValueError(
+                f"{name} must be one of the slider's values {options}; got {describe(value)}."
+            )
+    controls = {}
+    for name, label, options, value in choices:
         slider = widgets.SelectionSlider(
             options=[(f"{option:,}", option) for option in options],
             value=value,
@@ -730,11 +741,20 @@ def _training_checkpoint(step: int) -> object:
     from helpers import training
 
     run = training.lesson_run(TRAINING_RECORD_EVERY)
+    steps = [c.step for c in run.checkpoints]
+    if isinstance(step, bool) or not isinstance(step, int):
+        raise TypeError(
+            f"step must be an int, one of the recorded steps {steps}; got {describe(step)}."
+        )
     for checkpoint in run.checkpoints:
         if checkpoint.step == step:
             return checkpoint
-    steps = [c.step for c in run.checkpoints]
     raise ValueError(f"step must be one of the recorded steps {steps}; got {describe(step)}.")
+
+
+def _require_sequence(sequence: int) -> int:
+    """``sequence`` if it picks one of the explorer's first held-out sequences, else raise."""
+    return require_index("sequence", sequence, TRAINING_SEQUENCES)
 
 
 def describe_training(step: int, sequence: int = 0) -> str:
@@ -745,14 +765,12 @@ def describe_training(step: int, sequence: int = 0) -> str:
     12_watching_attention_learn.ipynb ("Explore").
 
     Raises:
+        TypeError: ``step`` or ``sequence`` is not an int.
         ValueError: ``step`` is not a recorded step, or ``sequence`` is out of range.
     """
     from helpers import training
 
-    if isinstance(sequence, bool) or not isinstance(sequence, int):
-        raise TypeError(f"sequence must be an int; got {describe(sequence)}.")
-    if not 0 <= sequence < TRAINING_SEQUENCES:
-        raise ValueError(f"sequence must be from 0 to {TRAINING_SEQUENCES - 1}; got {sequence}.")
+    _require_sequence(sequence)
     checkpoint = _training_checkpoint(step)
     start = training.lesson_run(TRAINING_RECORD_EVERY).checkpoints[0]
     _, held_out = training.lesson_data()
@@ -783,9 +801,13 @@ def training_picture(step: int, sequence: int = 0) -> str:
     """One held-out sequence's attention weights at ``step`` as an HTML heatmap (0 to 1).
 
     Introduced in 12_watching_attention_learn.ipynb ("Explore").
+
+    Raises:
+        TypeError, ValueError: as :func:`describe_training`.
     """
     from helpers import training
 
+    _require_sequence(sequence)
     checkpoint = _training_checkpoint(step)
     _, held_out = training.lesson_data()
     labels = training.token_labels(held_out[sequence])

@@ -13,7 +13,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
-from helpers._validate import describe
+from helpers._validate import describe, require_index, require_size
 from helpers.figures import (
     GREY,
     ORANGE,
@@ -167,10 +167,7 @@ def causal_explorer_figure(
     """
     rows = _square_weights(weights, words)
     blocked = _blocked_cells(mask, len(words))
-    if isinstance(query_index, bool) or not isinstance(query_index, int):
-        raise TypeError(f"query_index must be an int; got {describe(query_index)}.")
-    if not 0 <= query_index < len(words):
-        raise ValueError(f"query_index must be from 0 to {len(words) - 1}; got {query_index}.")
+    require_index("query_index", query_index, len(words))
     row = rows[query_index]
     fig = Figure(figsize=(9.0, 1.3))
     grid = fig.add_gridspec(
@@ -424,7 +421,6 @@ def cost_growth_figure(d_model: int = 768, heads: int = 12) -> Figure:
         TypeError: a size is not an int.
         ValueError: a size is not positive, or ``heads`` does not divide ``d_model``.
     """
-    from helpers._validate import require_size
     from helpers.cost import (
         attention_multiply_adds,
         human_bytes,
@@ -571,12 +567,35 @@ def cost_explorer_figure(memory: dict[str, int], multiply_adds: dict[str, int], 
     """The cost explorer's picture as a figure: memory per head of each tensor, and multiply-adds.
 
     ``memory`` maps a tensor's name (Q, K, V, scores, weights, context) to its bytes for
-    one head; ``multiply_adds`` maps "projections" and "attention" to their counts.
-    Introduced in 11_cost_of_attention.ipynb ("Explore").
+    one head; ``multiply_adds`` maps "projections" and "attention" to their counts
+    (both as :func:`helpers.beyond_explorers.cost_parts` returns them); ``n`` is the
+    sequence length. Introduced in 11_cost_of_attention.ipynb ("Explore").
+
+    Raises:
+        TypeError: ``memory`` or ``multiply_adds`` is not a non-empty dict from a name to
+            an int count, or ``n`` is not an int.
+        ValueError: a count is negative, or ``n`` is not positive.
     """
     from helpers.cost import human_bytes
     from helpers.figures import BLUE
 
+    for name, counts in (("memory", memory), ("multiply_adds", multiply_adds)):
+        if (
+            not isinstance(counts, dict)
+            or not counts
+            or not all(
+                isinstance(key, str) and isinstance(value, int) and not isinstance(value, bool)
+                for key, value in counts.items()
+            )
+        ):
+            raise TypeError(
+                f"{name} must be a non-empty dict from a name to an int count, as cost_parts() "
+                f"returns; got {describe(counts)}."
+            )
+        negative = {key: value for key, value in counts.items() if value < 0}
+        if negative:
+            raise ValueError(f"{name} must hold counts of zero or more; got {negative}.")
+    require_size("n", n)
     fig = Figure(figsize=(9.0, 1.3))
     grid = fig.add_gridspec(
         1, 2, width_ratios=(3.0, 1.2), left=0.04, right=0.99, bottom=0.2, top=0.78, wspace=0.12
@@ -649,7 +668,10 @@ def training_curves_figure(
             f"got {len(marks)}, {len(held)} and {len(weights)}."
         )
     if min(batch + held) <= 0:
-        raise ValueError("losses must be positive (the loss axis is logarithmic).")
+        raise ValueError(
+            "batch_losses and held_out_losses must be positive (the loss axis is logarithmic); "
+            f"got a smallest loss of {min(batch + held)}."
+        )
     fig = Figure(figsize=(10, 3.4))
     left, right = fig.subplots(1, 2)
     left.plot(range(1, len(batch) + 1), batch, color=GREY, linewidth=1, label="training batch")

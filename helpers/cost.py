@@ -154,7 +154,9 @@ def log_log_slope(x: list[float], y: list[float]) -> float:
             f"x and y must hold the same number of points, at least 2; got {len(x)} and {len(y)}."
         )
     if x[0] == x[-1]:
-        raise ValueError(f"the first and last x must differ; both are {x[0]}.")
+        raise ValueError(
+            f"the first and last x must differ (a slope needs two lengths); got x[0] = x[-1] = {x[0]}."
+        )
     return math.log(y[-1] / y[0]) / math.log(x[-1] / x[0])
 
 

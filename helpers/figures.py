@@ -19,7 +19,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import FancyBboxPatch
 
-from helpers._validate import describe, require_word_ids
+from helpers._validate import describe, require_index, require_word_ids
 
 STEPS = (
     "Vocabulary",
@@ -812,10 +812,7 @@ def _check_weights(weights: object, words: Sequence[str], query_index: int) -> l
             f"weights must be square with one row and column per word; got shape "
             f"{tuple(weights.shape)} for {len(words)} words."
         )
-    if isinstance(query_index, bool) or not isinstance(query_index, int):
-        raise TypeError(f"query_index must be an int; got {describe(query_index)}.")
-    if not 0 <= query_index < n_rows:
-        raise ValueError(f"query_index must be from 0 to {n_rows - 1}; got {query_index}.")
+    require_index("query_index", query_index, n_rows)
     return weights.detach().tolist()
 
 

@@ -22,7 +22,7 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import Literal
 
-from helpers._validate import describe, require_word_ids
+from helpers._validate import describe, require_index, require_word_ids
 
 # Okabe-Ito colours, as in helpers.figures (not imported: that would load matplotlib).
 BLUE = "#0072B2"
@@ -121,13 +121,12 @@ def _matrix(name: str, values: object) -> list[list[float]]:
 
 
 def _index(name: str, value: object, count: int) -> int | None:
+    """``value`` if it is None or an int from 0 to ``count - 1`` (an optional row), else raise."""
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, int):
         raise TypeError(f"{name} must be an int or None; got {describe(value)}.")
-    if not 0 <= value < count:
-        raise ValueError(f"{name} must be from 0 to {count - 1}; got {value}.")
-    return value
+    return require_index(name, value, count)
 
 
 def _text(name: str, value: object) -> str:
@@ -444,9 +443,7 @@ def weights_picture(
     """
     matrix = _matrix("weights", weights)
     labels = _labels("words", words, len(matrix))
-    query = _index("query_index", query_index, len(matrix))
-    if query is None:
-        raise TypeError(f"query_index must be an int; got {describe(query_index)}.")
+    query = require_index("query_index", query_index, len(matrix))
     word = labels[query]
     grid = heatmap(
         matrix,

@@ -6,6 +6,8 @@ import random
 
 import torch
 
+from helpers._validate import require_seed
+
 SENTENCE = "The quick brown fox jumps over a lazy dog"
 """The sentence that the article, and so every lesson, walks through self-attention."""
 
@@ -30,10 +32,7 @@ def setup_lesson(seed: int = SEED) -> None:
         TypeError: ``seed`` is not an ``int``.
         ValueError: ``seed`` is negative.
     """
-    if isinstance(seed, bool) or not isinstance(seed, int):
-        raise TypeError(f"seed must be an int; got {seed!r} (type {type(seed).__name__}).")
-    if seed < 0:
-        raise ValueError(f"seed must be zero or positive; got {seed}.")
+    require_seed("seed", seed)
     random.seed(seed)
     torch.manual_seed(seed)
     torch.set_printoptions(precision=4, sci_mode=False, linewidth=100)

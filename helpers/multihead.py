@@ -21,7 +21,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from helpers._validate import describe, require_size, require_tensor
+from helpers._validate import describe, require_seed, require_size, require_tensor
 from helpers.attention import embed, scaled_dot_product_attention
 from helpers.lesson import SEED, SENTENCE
 from helpers.vocabulary import build_vocabulary, encode, split_words
@@ -236,7 +236,13 @@ def course_example(
     ``MultiHeadAttention(d_model, num_heads)`` created right after
     ``torch.manual_seed(seed)``: exactly what the lessons' setup builds.
     Introduced in 09_multi_head_attention.ipynb (the explorer and the checks use it).
+
+    Raises:
+        TypeError: ``seed`` or a size is not an int.
+        ValueError: ``seed`` is negative, a size is not positive, or ``num_heads`` does
+            not divide ``d_model``.
     """
+    require_seed("seed", seed)
     _require_heads(d_model, num_heads)
     with torch.random.fork_rng(devices=[]):
         x = embed(encode(SENTENCE, build_vocabulary(SENTENCE)), d=d_model, seed=seed)

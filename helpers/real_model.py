@@ -22,7 +22,7 @@ from typing import Any
 
 import torch
 
-from helpers._validate import describe, require_sentence, require_tensor
+from helpers._validate import describe, require_index, require_sentence, require_tensor
 from helpers.attention import scaled_dot_product_attention
 from helpers.lesson import SENTENCE
 
@@ -177,14 +177,6 @@ def run_model(sentence: str = SENTENCE) -> ModelRun:
     )
 
 
-def _require_index(name: str, value: Any, count: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise TypeError(f"{name} must be an int from 0 to {count - 1}; got {describe(value)}.")
-    if not 0 <= value < count:
-        raise ValueError(f"{name} must be from 0 to {count - 1}; got {value}.")
-    return value
-
-
 def require_layer_head(layer: Any, head: Any) -> tuple[int, int]:
     """Return ``(layer, head)`` if they name a head of the model (0-5 and 0-11), else raise.
 
@@ -192,7 +184,7 @@ def require_layer_head(layer: Any, head: Any) -> tuple[int, int]:
         TypeError: ``layer`` or ``head`` is not an int.
         ValueError: ``layer`` is not from 0 to 5, or ``head`` not from 0 to 11.
     """
-    return _require_index("layer", layer, LAYERS), _require_index("head", head, HEADS)
+    return require_index("layer", layer, LAYERS), require_index("head", head, HEADS)
 
 
 def head_projections(layer: int, head: int) -> dict[str, torch.Tensor]:

@@ -22,7 +22,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from helpers._validate import describe, require_size, require_tensor
+from helpers._validate import describe, require_seed, require_size, require_tensor
 from helpers.attention import SelfAttention
 from helpers.lesson import SEED
 
@@ -188,10 +188,7 @@ def build_model(seed: int = SEED, with_positions: bool = True) -> PreviousTokenM
         TypeError: ``seed`` is not an int, or ``with_positions`` not a bool.
         ValueError: ``seed`` is negative.
     """
-    if isinstance(seed, bool) or not isinstance(seed, int):
-        raise TypeError(f"seed must be an int; got {describe(seed)}.")
-    if seed < 0:
-        raise ValueError(f"seed must be zero or positive; got {seed}.")
+    require_seed("seed", seed)
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(seed)
         return PreviousTokenModel(with_positions=with_positions)

@@ -7,7 +7,6 @@ plain PyTorch, independently of helpers; expected texts are written out.
 from __future__ import annotations
 
 import math
-import re
 from typing import Any
 
 import ipywidgets as widgets
@@ -19,10 +18,8 @@ from matplotlib.figure import Figure
 
 import helpers.beyond_exercises as checks
 from helpers.beyond_explorers import (
-    causal_grid_picture,
     causal_mask_explorer,
     causal_weights,
-    describe_causal_query,
 )
 from helpers.beyond_figures import causal_explorer_figure, causal_weights_figure
 from helpers.figures import render_png
@@ -93,70 +90,6 @@ def test_causal_explorer_figure_hatches_the_blocked_keys(article: dict[str, Any]
     hatched = [p for p in bars.patches if p.get_hatch() == "///"]
     assert len(hatched) == 5, "one hatched column per key after 'fox'"
     assert len([p for p in heat.patches if p.get_hatch() == "///"]) == 36
-
-
-BAD_FIGURE_CALLS = [
-    (
-        lambda: causal_weights_figure([[1.0]], CAUSAL.float(), CAUSAL, WORDS),
-        TypeError,
-        "weights must be a 2-D float tensor (queries x keys); got [[1.0]]",
-    ),
-    (
-        lambda: causal_weights_figure(CAUSAL.float(), CAUSAL.float(), CAUSAL, WORDS[:8]),
-        ValueError,
-        "weights must have one row and one column per word, (8, 8); got shape (9, 9)",
-    ),
-    (
-        lambda: causal_weights_figure(CAUSAL.float(), CAUSAL.float(), CAUSAL, "The quick"),
-        TypeError,
-        "words must be a list of strings; got 'The quick'",
-    ),
-    (
-        lambda: causal_weights_figure(CAUSAL.float(), CAUSAL.float(), CAUSAL, [1] * 9),
-        TypeError,
-        "words must hold only strings",
-    ),
-    (
-        lambda: causal_weights_figure(CAUSAL.float(), CAUSAL.float(), CAUSAL.float(), WORDS),
-        TypeError,
-        "mask must be a boolean tensor (True = may attend)",
-    ),
-    (
-        lambda: causal_weights_figure(CAUSAL.float(), CAUSAL.float(), CAUSAL[:3, :3], WORDS),
-        ValueError,
-        "mask must have shape (9, 9); got (3, 3)",
-    ),
-    (
-        lambda: causal_explorer_figure(CAUSAL.float(), CAUSAL, WORDS, 9),
-        ValueError,
-        "query_index must be from 0 to 8; got 9",
-    ),
-    (
-        lambda: causal_explorer_figure(CAUSAL.float(), CAUSAL, WORDS, "3"),
-        TypeError,
-        "query_index must be an int; got '3'",
-    ),
-    (
-        lambda: causal_grid_picture(CAUSAL.float(), CAUSAL, WORDS, True),
-        TypeError,
-        "query_index must be an int; got True",
-    ),
-    (
-        lambda: causal_grid_picture(CAUSAL.float(), CAUSAL.int(), WORDS, 0),
-        TypeError,
-        "mask must be a boolean tensor (True = may attend); got",
-    ),
-    (lambda: causal_weights(1), TypeError, "causal must be True or False; got 1 (type int)"),
-    (lambda: describe_causal_query(-1), ValueError, "query_index must be from 0 to 8; got -1"),
-    (lambda: describe_causal_query(2.0), TypeError, "query_index must be an int; got 2.0"),
-    (lambda: describe_causal_query(3, "on"), TypeError, "causal must be True or False; got 'on'"),
-]
-
-
-@pytest.mark.parametrize(("call", "error", "message"), BAD_FIGURE_CALLS)
-def test_bad_input_is_refused_clearly(call: Any, error: type[Exception], message: str) -> None:
-    with pytest.raises(error, match=re.escape(message)):
-        call()
 
 
 # ---- the explorer -----------------------------------------------------------------------

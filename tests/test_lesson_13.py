@@ -135,25 +135,6 @@ def test_drive_real_model_explorer() -> None:
     shows((0, 2))
 
 
-@pytest.mark.parametrize(
-    ("call", "error", "message"),
-    [
-        (lambda: explorers.describe_real_head(0, 12), ValueError, "head must be from 0 to 11; got 12"),
-        (lambda: explorers.describe_real_head(6, 0), ValueError, "layer must be from 0 to 5; got 6"),
-        (lambda: explorers.real_head_picture("1", 0), TypeError, "layer must be an int"),
-        (lambda: explorers.real_head_picture(0, None), TypeError, "head must be an int"),
-        (lambda: figures.attention_grid_figure(torch.zeros(6, 12, 11), TOKENS), TypeError, "attentions must be a (layers, heads, n, n)"),
-        (lambda: figures.attention_grid_figure(torch.zeros(1, 2, 11, 11), TOKENS[:9]), ValueError, "tokens must label the 11 queries"),
-        (lambda: figures.attention_grid_figure(torch.zeros(1, 2, 3, 3), "abc"), TypeError, "tokens must be a list of strings"),
-    ],
-    ids=["head 12", "layer 6", "layer a str", "head None", "attentions 3-D", "tokens too few", "tokens a str"],
-)  # fmt: skip
-def test_bad_input_names_the_argument(call: Callable[[], Any], error: type, message: str) -> None:
-    with pytest.raises(error) as caught:
-        call()
-    assert message in str(caught.value)
-
-
 def test_attention_grid_figure() -> None:
     run = real_model.run_model()
     fig = figures.attention_grid_figure(run.attentions, run.tokens, "a title")

@@ -9,8 +9,6 @@ position is at most 0.3 before training (chance is 1/6 = 0.167) and at least 0.9
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
-from typing import Any
 
 import pytest
 import torch
@@ -178,67 +176,3 @@ def test_task_loss_and_mean_weight() -> None:
         training.mean_weight_on_previous(torch.full((3, 6, 6), 1 / 6, dtype=torch.float64)), CHANCE
     )
     assert training.mean_weight_on_previous(torch.eye(6)) == 0.0
-
-
-def _model() -> training.PreviousTokenModel:
-    return training.build_model()
-
-
-def _held() -> torch.Tensor:
-    return training.lesson_data()[1]
-
-
-def _gen() -> torch.Generator:
-    return torch.Generator().manual_seed(1)
-
-
-BAD_INPUTS: list[tuple[str, Callable[[], Any], type[Exception], str]] = [
-    ("batch_size not an int", lambda: training.random_sequences(2.0, _gen()), TypeError, "batch_size must be a positive int"),
-    ("batch_size zero", lambda: training.random_sequences(0, _gen()), ValueError, "batch_size must be a positive int; got 0"),
-    ("generator an int", lambda: training.random_sequences(4, 123), TypeError, "generator must be a torch.Generator"),
-    ("one token", lambda: training.random_sequences(4, _gen(), n_tokens=1), ValueError, "n_tokens must be at least 2; got 1"),
-    ("length one", lambda: training.random_sequences(4, _gen(), length=1), ValueError, "length must be at least 2; got 1"),
-    ("tokens a list", lambda: training.previous_token_targets([1, 2, 3]), TypeError, "tokens must be a 1-D or 2-D torch.Tensor"),
-    ("tokens float", lambda: training.previous_token_targets(torch.ones(2, 6)), TypeError, "tokens must be an integer tensor"),
-    ("tokens 3-D", lambda: training.encode_tokens(torch.zeros(1, 2, 6, dtype=torch.long)), ValueError, "tokens must be a 1-D or 2-D tensor; got a 3-D"),
-    ("token id too big", lambda: training.encode_tokens(torch.tensor([0, 6])), ValueError, "tokens must lie in 0 .. 5; got values from 0 to 6"),
-    ("negative token id", lambda: training.encode_tokens(torch.tensor([-1, 2])), ValueError, "tokens must lie in 0 .. 5"),
-    ("with_positions not a bool", lambda: training.encode_tokens(torch.tensor([0, 1]), 1), TypeError, "with_positions must be True or False"),
-    ("model: with_positions not a bool", lambda: training.PreviousTokenModel(6, "yes"), TypeError, "with_positions must be True or False"),
-    ("model: length zero", lambda: training.PreviousTokenModel(0), ValueError, "length must be a positive int"),
-    ("sequence of the wrong length", lambda: _model()(torch.zeros(2, 5, dtype=torch.long)), ValueError, "tokens must hold sequences of 6 tokens; got shape (2, 5)"),
-    ("seed a float", lambda: training.build_model(1.5), TypeError, "seed must be an int"),
-    ("seed negative", lambda: training.build_model(-1), ValueError, "seed must be zero or positive; got -1"),
-    ("loss: logits 2-D", lambda: training.task_loss(torch.zeros(6, 6), torch.zeros(6, dtype=torch.long)), ValueError, "logits must be a 3-D tensor"),
-    ("loss: shapes differ", lambda: training.task_loss(torch.zeros(2, 6, 6), torch.zeros(2, 5, dtype=torch.long)), ValueError, "logits must have shape (batch, length, 6) and targets (batch, length)"),
-    ("loss: targets float", lambda: training.task_loss(torch.zeros(2, 6, 6), torch.zeros(2, 6)), TypeError, "targets must be an integer tensor"),
-    ("weights not square", lambda: training.mean_weight_on_previous(torch.zeros(6, 5)), ValueError, "weights must be square"),
-    ("weights integer", lambda: training.mean_weight_on_previous(torch.zeros(6, 6, dtype=torch.long)), TypeError, "weights must hold floating-point numbers"),
-    ("weights 1-D", lambda: training.mean_weight_on_previous(torch.zeros(6)), ValueError, "weights must be a 2-D or 3-D tensor"),
-    ("measure: not a model", lambda: training.measure(object(), _held()), TypeError, "model must be a PreviousTokenModel"),
-    ("measure: tokens 1-D", lambda: training.measure(_model(), _held()[0]), ValueError, "tokens must be a 2-D tensor"),
-    ("train: not a model", lambda: training.train(torch.nn.Linear(2, 2), _gen(), _held()), TypeError, "model must be a PreviousTokenModel"),
-    ("train: generator None", lambda: training.train(_model(), None, _held()), TypeError, "generator must be a torch.Generator"),
-    ("train: held_out float", lambda: training.train(_model(), _gen(), torch.zeros(4, 6)), TypeError, "held_out must be an integer tensor"),
-    ("train: steps zero", lambda: training.train(_model(), _gen(), _held(), steps=0), ValueError, "steps must be a positive int; got 0"),
-    ("train: learning rate a string", lambda: training.train(_model(), _gen(), _held(), learning_rate="0.02"), TypeError, "learning_rate must be a positive number"),
-    ("train: learning rate negative", lambda: training.train(_model(), _gen(), _held(), learning_rate=-0.1), ValueError, "learning_rate must be a positive, finite number; got -0.1"),
-    ("train: learning rate nan", lambda: training.train(_model(), _gen(), _held(), learning_rate=float("nan")), ValueError, "learning_rate must be a positive, finite number"),
-    ("train: batch_size zero", lambda: training.train(_model(), _gen(), _held(), batch_size=0), ValueError, "batch_size must be a positive int"),
-    ("train: record_every a float", lambda: training.train(_model(), _gen(), _held(), record_every=2.5), TypeError, "record_every must be a positive int"),
-    ("labels of a batch", lambda: training.token_labels(_held()), ValueError, "tokens must be a 1-D tensor"),
-    ("lesson_run: record_every zero", lambda: training.lesson_run(0), ValueError, "record_every must be a positive int"),
-]  # fmt: skip
-
-
-@pytest.mark.parametrize(
-    ("call", "error", "message"),
-    [case[1:] for case in BAD_INPUTS],
-    ids=[case[0] for case in BAD_INPUTS],
-)
-def test_bad_input_is_refused_clearly(
-    call: Callable[[], Any], error: type[Exception], message: str
-) -> None:
-    with pytest.raises(error) as raised:
-        call()
-    assert message in str(raised.value)
