@@ -43,3 +43,21 @@ def test_importing_helpers_stays_cheap() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout.strip()
     assert loaded == "[]"
+
+
+def test_constraints_pin_exactly_this_environment() -> None:
+    """constraints.txt lists every installed package at its installed version (`make lock`).
+
+    Fails when a pin changed in a requirements file but the constraints were not rewritten,
+    so a fresh install would get other versions than the ones the outputs were made with.
+    """
+    written = subprocess.run(
+        [sys.executable, str(REPO / "tools" / "write_constraints.py")],
+        capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    stored = (REPO / "constraints.txt").read_text()
+    wanted, found = set(stored.splitlines()), set(written.splitlines())
+    assert wanted == found, (
+        "constraints.txt and this environment differ; run `make lock` (or reinstall with make): "
+        f"only in constraints.txt: {sorted(wanted - found)}; only installed: {sorted(found - wanted)}"
+    )
