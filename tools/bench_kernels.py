@@ -8,10 +8,14 @@ Measured here, each ``REPEATS`` times (medians; memory: the largest):
   plotting imports on top of it (a kernel running ``import torch`` plus what a lesson's
   pictures and explorers import);
 * every lesson: a fresh kernel runs every cell, as `make notebooks` does; wall time from
-  kernel start to the end of the last cell, and the kernel's peak resident memory (VmHWM
-  from /proc, Linux only);
+  kernel start to the end of the last cell, split into kernel start, the setup cell, the
+  cells that draw pictures and the rest (so a missed goal says where the time went), and
+  the kernel's resident memory after the setup cell and at its peak (VmRSS, VmHWM from
+  /proc, Linux only);
 * the whole regression: the strict nbval run over the seven core lessons, serial and with
-  two pytest-xdist workers (``--dist loadfile``), as `make test` runs it.
+  two pytest-xdist workers (``--dist loadfile``), as `make test` runs it;
+* what explains the slow parts: building and rendering one 9 x 9 heatmap (in this process),
+  the first ``torch.optim`` optimizer and loading lesson 13's model (fresh processes).
 
 Writes artifacts/bench/kernels.json for tools/bench_report.py (which writes BENCHMARKS.md).
 """
@@ -49,26 +53,67 @@ def peak_rss_mb(pid: int) -> float:
     raise RuntimeError(f"no VmHWM for process {pid}")
 
 
-def run(nb: nbformat.NotebookNode, path: Path) -> tuple[float, float]:
-    """Seconds from kernel start to the end of the last cell, and the kernel's peak MB."""
+PICTURE_CALLS = ("show(", "show_pipeline(", "show_beyond(", ".show_snapshot(")
+"""A code cell that calls one of these draws a picture (a matplotlib PNG)."""
+
+
+def kind_of(cell: nbformat.NotebookNode, first: bool) -> str:
+    """Which part of a lesson's time a code cell counts toward: setup, pictures or the rest."""
+    if first:
+        return "setup"
+    return "pictures" if any(call in cell.source for call in PICTURE_CALLS) else "rest"
+
+
+def rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    raise RuntimeError(f"no VmRSS for process {pid}")
+
+
+def run(nb: nbformat.NotebookNode, path: Path) -> dict[str, float]:
+    """One fresh-kernel run of every cell: where the time and the memory go.
+
+    Returns seconds from kernel start to the end of the last cell (``seconds``), of which
+    ``kernel_start`` (until the kernel answers), ``setup`` (the first code cell: imports and
+    rebuilding earlier steps), ``pictures`` (cells that draw a picture, see PICTURE_CALLS)
+    and ``rest``; the kernel's resident memory after the setup cell (``setup_mb``) and its
+    peak over the whole run (``peak_mb``, VmHWM).
+    """
+    parts = {"setup": 0.0, "pictures": 0.0, "rest": 0.0, "picture_cells": 0.0}
     start = time.perf_counter()
     client = client_for(nb, path)
     with client.setup_kernel():
+        pid = client.km.provisioner.process.pid
+        parts["kernel_start"] = time.perf_counter() - start
+        first = True
         for index, cell in enumerate(nb.cells):
-            if cell.cell_type == "code":
-                client.execute_cell(cell, index)
-        seconds = time.perf_counter() - start
-        memory = peak_rss_mb(client.km.provisioner.process.pid)
-    return seconds, memory
+            if cell.cell_type != "code":
+                continue
+            kind = kind_of(cell, first)
+            begun = time.perf_counter()
+            client.execute_cell(cell, index)
+            parts[kind] += time.perf_counter() - begun
+            parts["picture_cells"] += kind == "pictures"
+            if first:
+                parts["setup_mb"] = rss_mb(pid)
+            first = False
+        parts["seconds"] = time.perf_counter() - start
+        parts["peak_mb"] = peak_rss_mb(pid)
+    return parts
 
 
 def source_notebook(source: str) -> nbformat.NotebookNode:
     return nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(source)])
 
 
-def median_run(nb: nbformat.NotebookNode, path: Path) -> tuple[float, float]:
-    results = [run(nb, path) for _ in range(REPEATS)]
-    return statistics.median(r[0] for r in results), max(r[1] for r in results)
+def median_run(nb: nbformat.NotebookNode, path: Path) -> dict[str, float]:
+    """:func:`run` ``REPEATS`` times: the median of every time, the largest memory."""
+    runs = [run(nb, path) for _ in range(REPEATS)]
+    return {
+        key: (max if key.endswith("_mb") else statistics.median)(r.get(key, 0.0) for r in runs)
+        for key in runs[0]
+    }
 
 
 def regression_seconds(lessons: list[Path], workers: int) -> float:
@@ -80,6 +125,58 @@ def regression_seconds(lessons: list[Path], workers: int) -> float:
     start = time.perf_counter()
     subprocess.run(command, cwd=REPO, check=True, capture_output=True)
     return time.perf_counter() - start
+
+
+CAUSES = {
+    "first_optimizer": (
+        "import torch, time\n"
+        "p = [torch.nn.Parameter(torch.zeros(1))]\n"
+        "t = time.perf_counter(); torch.optim.Adam(p); print(time.perf_counter() - t)"
+    ),
+    "load_model": (
+        "import torch, time\n"
+        "t = time.perf_counter()\n"
+        "from helpers import real_model\n"
+        "real_model.load_tokenizer(); real_model.load_model()\n"
+        "print(time.perf_counter() - t)"
+    ),
+}
+"""Costs that explain slow lessons, each timed in a fresh Python process after `import torch`:
+building the first torch.optim optimizer (lesson 12; PyTorch then imports torch._dynamo) and
+importing transformers + loading lesson 13's model."""
+
+
+def picture_seconds() -> dict[str, float]:
+    """Median seconds to build and to render (PNG) the lessons' 9 x 9 weights heatmap."""
+    import helpers
+    from helpers.figures import heatmap_figure, render_png
+
+    steps = helpers.rebuild_steps()
+    build, render = [], []
+    for _ in range(REPEATS + 2):
+        start = time.perf_counter()
+        fig = heatmap_figure(steps.weights, steps.words, steps.words, "weights")
+        built = time.perf_counter()
+        render_png(fig)
+        build.append(built - start)
+        render.append(time.perf_counter() - built)
+    return {"build": statistics.median(build[2:]), "render": statistics.median(render[2:])}
+
+
+def cause_seconds() -> dict[str, float]:
+    """Each of :data:`CAUSES`, median of ``REPEATS`` fresh processes."""
+    found = {}
+    for name, code in CAUSES.items():
+        runs = [
+            float(
+                subprocess.run(
+                    [sys.executable, "-c", code], capture_output=True, text=True, check=True
+                ).stdout.split()[-1]
+            )
+            for _ in range(REPEATS)
+        ]
+        found[name] = statistics.median(runs)
+    return found
 
 
 def machine() -> dict[str, str]:
@@ -112,14 +209,18 @@ def machine() -> dict[str, str]:
 
 def main() -> int:
     lessons = sorted((REPO / "notebooks").glob("[0-9][0-9]_*.ipynb"))
-    floor, floor_mb = median_run(source_notebook("import torch"), lessons[0])
-    plotting, _ = median_run(source_notebook(PLOTTING_IMPORTS), lessons[0])
+    floor_run = median_run(source_notebook("import torch"), lessons[0])
+    floor, floor_mb = floor_run["seconds"], floor_run["peak_mb"]
+    plotting = median_run(source_notebook(PLOTTING_IMPORTS), lessons[0])["seconds"]
     print(f"floor {floor:.2f} s ({floor_mb:.0f} MB), with plotting imports {plotting:.2f} s")
     results = {}
     for path in lessons:
-        seconds, memory = median_run(nbformat.read(path, as_version=4), path)
-        results[path.stem] = {"seconds": seconds, "peak_mb": memory}
-        print(f"{path.stem}: {seconds:.2f} s, {memory:.0f} MB")
+        results[path.stem] = result = median_run(nbformat.read(path, as_version=4), path)
+        print(
+            f"{path.stem}: {result['seconds']:.2f} s (setup {result['setup']:.2f}, "
+            f"{result['picture_cells']:.0f} pictures {result['pictures']:.2f}, rest "
+            f"{result['rest']:.2f}), {result['peak_mb']:.0f} MB"
+        )
     core = [path for path in lessons if int(path.name[:2]) <= CORE]
     serial = statistics.median(regression_seconds(core, 1) for _ in range(REPEATS))
     parallel = statistics.median(regression_seconds(core, 2) for _ in range(REPEATS))
@@ -135,6 +236,8 @@ def main() -> int:
                 "plotting_seconds": plotting,
                 "lessons": results,
                 "regression": {"lessons": len(core), "serial": serial, "parallel": parallel},
+                "picture": picture_seconds(),
+                "causes": cause_seconds(),
             },
             indent=2,
         )
