@@ -198,6 +198,7 @@ def misses(kernels: dict, explorers: dict) -> list[str]:
             "of a core lesson's 1 s budget is gone before its first step runs. Then every "
             f"picture is a matplotlib PNG: {drawn}. Per lesson (medians):"
         )
+        found.append("")
         causes = kernels.get("causes", {})
         notes = {
             "12_watching_attention_learn": (
@@ -224,6 +225,7 @@ def misses(kernels: dict, explorers: dict) -> list[str]:
                 f"{r['picture_cells']:.0f} pictures {r['pictures']:.2f} s, other cells "
                 f"{r['rest']:.2f} s.{notes.get(name, '')}"
             )
+        found.append("")
         found.append(
             "What would meet the goal: only fewer or cheaper pictures. Without its static "
             "pictures and matplotlib a core lesson would run in about the floor + its other "
@@ -235,6 +237,7 @@ def misses(kernels: dict, explorers: dict) -> list[str]:
             "reused would break the rule that stored outputs come only from re-executing the "
             "lesson."
         )
+        found.append("")
     regression = kernels["regression"]
     target = REGRESSION_GOAL * regression["lessons"] * floor
     core = [r for n, r in kernels["lessons"].items() if int(n[:2]) <= CORE]

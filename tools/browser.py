@@ -236,12 +236,18 @@ _START_TIMER = """([element, expected]) => {
     // In-page clock: starts at the learner's input event on the explorer (key, click,
     // change); "text" stops when the text area first shows the expected text, "picture"
     // when the explorer's HTML picture next changes (if the step changes the picture).
+    // A text box answers only when Enter is pressed (continuous_update=False), so there the
+    // clock starts at Enter: the typing before it is the learner's own time.
     const record = { start: null, text: null, picture: null };
     window.__courseTiming = record;
-    const start = () => { if (record.start === null) record.start = performance.now(); };
-    for (const type of ["keydown", "mousedown", "change", "input"]) {
-        element.addEventListener(type, start, { capture: true, once: true });
-    }
+    const types = ["keydown", "mousedown", "change", "input"];
+    const start = (event) => {
+        const box = event.target?.tagName === "INPUT" && event.target.type === "text";
+        if (box && !(event.type === "keydown" && event.key === "Enter")) return;
+        record.start = performance.now();
+        for (const type of types) element.removeEventListener(type, start, { capture: true });
+    };
+    for (const type of types) element.addEventListener(type, start, { capture: true });
     const area = element.querySelector(".course-explorer-text");
     const textObserver = new MutationObserver(() => {
         if (record.text === null && area.querySelector("pre")?.innerText === expected) {
