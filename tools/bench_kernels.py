@@ -2,7 +2,8 @@
 
     .venv/bin/python tools/bench_kernels.py      (run by `make bench`)
 
-Measured here, each ``REPEATS`` times (medians; memory: the largest):
+Measured here, each ``REPEATS`` times after one run that is not counted (medians; memory:
+the largest):
 
 * the floor: a fresh kernel of this environment that only runs ``import torch``, and the
   plotting imports on top of it (a kernel running ``import torch`` plus what a lesson's
@@ -108,7 +109,10 @@ def source_notebook(source: str) -> nbformat.NotebookNode:
 
 
 def median_run(nb: nbformat.NotebookNode, path: Path) -> dict[str, float]:
-    """:func:`run` ``REPEATS`` times: the median of every time, the largest memory."""
+    """:func:`run` once to warm up (not counted: on a fresh clone the first kernel reads
+    PyTorch's files from a cold disk cache), then ``REPEATS`` times: the median of every
+    time, the largest memory."""
+    run(nb, path)
     runs = [run(nb, path) for _ in range(REPEATS)]
     return {
         key: (max if key.endswith("_mb") else statistics.median)(r.get(key, 0.0) for r in runs)
