@@ -18,7 +18,15 @@ from helpers import html_pictures as pictures
 from helpers._validate import describe, require_index, require_size
 from helpers.attention import attention_weights
 from helpers.beyond_figures import _blocked_cells, _square_weights, causal_explorer_figure
-from helpers.explorers import WEIGHTS_HEIGHT, Explorer, _course, _picture_area, _text_area
+from helpers.explorers import (
+    WEIGHTS_HEIGHT,
+    Explorer,
+    _checkbox,
+    _course,
+    _dropdown,
+    _picture_area,
+    _text_area,
+)
 from helpers.masks import causal_mask
 
 # --- 08_masks.ipynb ---------------------------------------------------------------------
@@ -149,20 +157,17 @@ def causal_mask_explorer() -> Explorer:
     Introduced in 08_masks.ipynb ("Explore").
     """
     words = _course().words
-    query = widgets.Dropdown(
+    query = _dropdown(
+        "query-word",
         options=[(f"{index}: {word}", index) for index, word in enumerate(words)],
         value=3,
         description="Query word:",
-        style={"description_width": "initial"},
     )
-    query.add_class("course-query-word")
-    causal = widgets.Checkbox(
-        value=True,
-        description="Causal mask (each word may attend only to itself and earlier words)",
-        indent=False,
-        layout=widgets.Layout(width="auto"),
+    causal = _checkbox(
+        "causal-mask",
+        "Causal mask (each word may attend only to itself and earlier words)",
+        True,
     )
-    causal.add_class("course-causal-mask")
     explorer = Explorer(
         controls={"query": query, "causal": causal},
         text=_text_area(),
@@ -261,20 +266,17 @@ def head_explorer() -> Explorer:
     """
     from helpers.figures import heatmap_figure
 
-    head = widgets.Dropdown(
+    head = _dropdown(
+        "head",
         options=[*((f"head {h}", h) for h in range(4)), ("average of the 4 heads", AVERAGE)],
         value=0,
         description="Head:",
-        style={"description_width": "initial"},
     )
-    head.add_class("course-head")
-    causal = widgets.Checkbox(
-        value=False,
-        description="Causal mask (each word sees only itself and earlier words)",
-        indent=False,
-        layout=widgets.Layout(width="auto"),
+    causal = _checkbox(
+        "causal",
+        "Causal mask (each word sees only itself and earlier words)",
+        False,
     )
-    causal.add_class("course-causal")
     explorer = Explorer(
         controls={"head": head, "causal": causal},
         text=_text_area(),
@@ -473,7 +475,8 @@ def pytorch_mask_explorer() -> Explorer:
     """
     from helpers.beyond_figures import mask_comparison_figure
 
-    kind = widgets.Dropdown(
+    kind = _dropdown(
+        "mask-kind",
         options=[
             ("none", "none"),
             ("causal (no looking ahead)", "causal"),
@@ -481,17 +484,14 @@ def pytorch_mask_explorer() -> Explorer:
         ],
         value="causal",
         description="Mask:",
-        style={"description_width": "initial"},
     )
-    kind.add_class("course-mask-kind")
-    passing = widgets.Dropdown(
+    passing = _dropdown(
+        "mask-passing",
         options=[(PASSING_LABELS[p], p) for p in MASK_PASSING],
         value="unchanged",
         description="Hand it to nn.MultiheadAttention as:",
-        style={"description_width": "initial"},
         layout=widgets.Layout(width="560px"),
     )
-    passing.add_class("course-mask-passing")
     explorer = Explorer(
         controls={"kind": kind, "passing": passing},
         text=_text_area(),
@@ -853,16 +853,15 @@ def training_explorer() -> Explorer:
         layout=widgets.Layout(width="480px"),
     )
     step.add_class("course-training-step")
-    sequence = widgets.Dropdown(
+    sequence = _dropdown(
+        "sequence",
         options=[
             (f"{k + 1}. " + " ".join(training.TOKENS[i] for i in held_out[k].tolist()), k)
             for k in range(TRAINING_SEQUENCES)
         ],
         value=0,
         description="Held-out sequence:",
-        style={"description_width": "initial"},
     )
-    sequence.add_class("course-sequence")
     explorer = Explorer(
         controls={"step": step, "sequence": sequence},
         text=_text_area(),
@@ -981,20 +980,18 @@ def real_model_explorer() -> Explorer:
     from helpers.figures import heatmap_figure
 
     run = real_model.run_model()
-    layer = widgets.Dropdown(
+    layer = _dropdown(
+        "layer",
         options=[(str(i), i) for i in range(real_model.LAYERS)],
         value=0,
         description="Layer:",
-        style={"description_width": "initial"},
     )
-    layer.add_class("course-layer")
-    head = widgets.Dropdown(
+    head = _dropdown(
+        "head",
         options=[(str(i), i) for i in range(real_model.HEADS)],
         value=2,
         description="Head:",
-        style={"description_width": "initial"},
     )
-    head.add_class("course-head")
     explorer = Explorer(
         controls={"layer": layer, "head": head},
         text=_text_area(),

@@ -149,6 +149,24 @@ def _sentence_box(sentence: str) -> widgets.Text:
     return box
 
 
+def _dropdown(css: str, **options: Any) -> widgets.Dropdown:
+    """A dropdown labelled like every explorer control, with the CSS class ``course-<css>``
+    (the browser tests and make bench find controls by it). Introduced in 02_embedding.ipynb."""
+    control = widgets.Dropdown(style={"description_width": "initial"}, **options)
+    control.add_class(f"course-{css}")
+    return control
+
+
+def _checkbox(css: str, description: str, value: bool) -> widgets.Checkbox:
+    """A checkbox with its label on the right, full width, and the CSS class ``course-<css>``.
+    Introduced in 01_vocabulary.ipynb."""
+    control = widgets.Checkbox(
+        value=value, description=description, indent=False, layout=widgets.Layout(width="auto")
+    )
+    control.add_class(f"course-{css}")
+    return control
+
+
 def _text_area() -> widgets.HTML:
     text = widgets.HTML(layout=widgets.Layout(height=TEXT_HEIGHT, overflow="auto"))
     text.add_class("course-explorer-text")
@@ -201,13 +219,11 @@ def vocabulary_explorer(sentence: str = SENTENCE) -> Explorer:
     """
     lesson_vocabulary = build_vocabulary(SENTENCE)
     box = _sentence_box(sentence)
-    use_lesson = widgets.Checkbox(
-        value=False,
-        description="Encode with the lesson's vocabulary (shows unknown words)",
-        indent=False,
-        layout=widgets.Layout(width="auto"),
+    use_lesson = _checkbox(
+        "use-lesson-vocabulary",
+        "Encode with the lesson's vocabulary (shows unknown words)",
+        False,
     )
-    use_lesson.add_class("course-use-lesson-vocabulary")
     explorer = Explorer(
         controls={"sentence": box, "use_lesson_vocabulary": use_lesson},
         text=_text_area(),
@@ -287,10 +303,7 @@ def embedding_explorer(word: str = "fox") -> Explorer:
     words, _, embedded = _course_embedding()
     if word not in words:
         raise ValueError(f"word must be one of the sentence's words {words}; got {describe(word)}.")
-    choice = widgets.Dropdown(
-        options=words, value=word, description="Word:", style={"description_width": "initial"}
-    )
-    choice.add_class("course-word")
+    choice = _dropdown("word", options=words, value=word, description="Word:")
     explorer = Explorer(
         controls={"word": choice},
         text=_text_area(),
@@ -637,13 +650,12 @@ def softmax_explorer() -> Explorer:
     """
     steps = _course()
     words = steps.words
-    query = widgets.Dropdown(
+    query = _dropdown(
+        "query-word",
         options=[(word, index) for index, word in enumerate(words)],
         value=3,
         description="Query word:",
-        style={"description_width": "initial"},
     )
-    query.add_class("course-query-word")
     temperature = widgets.SelectionSlider(
         options=[(f"{t:g}", t) for t in TEMPERATURES],
         value=1.0,
@@ -653,13 +665,11 @@ def softmax_explorer() -> Explorer:
         layout=widgets.Layout(width="420px"),
     )
     temperature.add_class("course-temperature")
-    scale = widgets.Checkbox(
-        value=True,
-        description="Divide the scores by √d_k first (as the article does)",
-        indent=False,
-        layout=widgets.Layout(width="auto"),
+    scale = _checkbox(
+        "scale",
+        "Divide the scores by √d_k first (as the article does)",
+        True,
     )
-    scale.add_class("course-scale")
     explorer = Explorer(
         controls={"query": query, "temperature": temperature, "scale": scale},
         text=_text_area(),
@@ -720,13 +730,12 @@ def context_explorer() -> Explorer:
     """
     steps = _course()
     words = steps.words
-    query = widgets.Dropdown(
+    query = _dropdown(
+        "query-word",
         options=[(word, index) for index, word in enumerate(words)],
         value=3,
         description="Word:",
-        style={"description_width": "initial"},
     )
-    query.add_class("course-query-word")
     explorer = Explorer(
         controls={"query": query},
         text=_text_area(),
@@ -849,8 +858,7 @@ def sentence_attention_explorer(sentence: str = SENTENCE) -> Explorer:
     framed and drawn as bars. Introduced in 07_self_attention_module.ipynb ("Explore").
     """
     box = _sentence_box(sentence)
-    query = widgets.Dropdown(description="Query word:", style={"description_width": "initial"})
-    query.add_class("course-query-word")
+    query = _dropdown("query-word", description="Query word:")
     explorer = Explorer(
         controls={"sentence": box, "query": query},
         text=_text_area(),
