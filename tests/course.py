@@ -71,17 +71,80 @@ def text_of(output: dict) -> str:
     return "\n".join(str(data[key]) for key in data if key.startswith("text/"))
 
 
+def lesson_modules() -> list[Any]:
+    """Every lesson module that exists (helpers/lessons/lNN_slug.py), in course order."""
+    import importlib
+
+    names = sorted(path.stem for path in (REPO / "helpers" / "lessons").glob("l[0-9][0-9]_*.py"))
+    return [importlib.import_module(f"helpers.lessons.{name}") for name in names]
+
+
+def lesson_members(suffix: str = "", prefix: str = "") -> dict[str, Callable[..., Any]]:
+    """Every function of the lesson modules named ``<prefix>…<suffix>``, by name."""
+    return {
+        name: function
+        for module in lesson_modules()
+        for name, function in inspect.getmembers(module, inspect.isfunction)
+        if name.startswith(prefix)
+        and name.endswith(suffix)
+        and function.__module__ == module.__name__
+    }
+
+
 def exercise_checks() -> dict[str, Callable[[Any], Any]]:
-    """Every exercise check (``check_*``) of the core and beyond-the-article lessons, by name."""
+    """Every exercise check (``check_*``) of every lesson, by name."""
     import helpers.beyond_exercises as beyond_exercises
     import helpers.exercises as exercises
 
-    return {
+    old = {
         name: function
         for module in (exercises, beyond_exercises)
         for name, function in inspect.getmembers(module, inspect.isfunction)
         if name.startswith("check_") and function.__module__ == module.__name__
     }
+    return old | lesson_members(prefix="check_")
+
+
+def explorer_factories() -> dict[str, Callable[[], Any]]:
+    """Every explorer factory (``*_explorer``) of every lesson module, by name."""
+    return lesson_members(suffix="_explorer")
+
+
+def picture_text(picture: str) -> str:
+    """The visible text of an HTML picture, one piece per element, as a reader sees it."""
+    import html
+
+    pieces = re.findall(r">([^<>]+)<", picture)
+    return " ".join(html.unescape(p.strip()) for p in pieces if p.strip())
+
+
+def picture_labels(picture: str) -> list[str]:
+    """The ``aria-label`` of every ``role="img"`` element of an HTML picture, unescaped."""
+    import html
+
+    return [html.unescape(x) for x in re.findall(r'role="img" aria-label="([^"]*)"', picture)]
+
+
+NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?:e[-+]?\d+)?")
+
+
+def figure_text(fig: Any) -> str:
+    """Every piece of text a matplotlib figure shows: titles, tick labels, annotations."""
+    pieces = []
+    for ax in fig.axes:
+        pieces += [ax.get_title(), ax.get_title("left"), ax.get_xlabel(), ax.get_ylabel()]
+        if ax.axison:  # an axis switched off draws no tick labels
+            pieces += [t.get_text() for t in ax.get_xticklabels() + ax.get_yticklabels()]
+        pieces += [t.get_text() for t in ax.texts]
+        legend = ax.get_legend()
+        if legend is not None:
+            pieces += [t.get_text() for t in legend.get_texts()]
+    return " ".join(p for p in pieces if p)
+
+
+def numbers_in(text: str) -> list[str]:
+    """The numbers a text shows, sorted (so two renderings can be compared as multisets)."""
+    return sorted(NUMBER.findall(text))
 
 
 def defined_tests(prefix: str) -> set[str]:

@@ -1,0 +1,29 @@
+"""One module per lesson: its pictures, its explorer, its exercise checks, and every string
+a learner reads in that lesson (through ``helpers.ui.strings``, the seam for a second
+language). Lesson ``N`` with slug ``S`` in ``helpers.course.LESSONS`` lives in
+``helpers/lessons/lNN_S.py``; the maths it teaches lives in the modules beside this package
+(``helpers.attention``, ``helpers.masks``, ...).
+"""
+
+from __future__ import annotations
+
+import importlib
+from types import ModuleType
+
+from helpers.course import LESSONS, lesson
+
+
+def module_name(number: int) -> str:
+    """The lesson module's import name, e.g. ``helpers.lessons.l06_context_vectors``."""
+    row = lesson(number)
+    return f"helpers.lessons.l{row.number:02d}_{row.slug}"
+
+
+def load(number: int) -> ModuleType:
+    """Import lesson ``number``'s module."""
+    return importlib.import_module(module_name(number))
+
+
+def all_modules() -> list[ModuleType]:
+    """Every lesson's module, in course order."""
+    return [load(row.number) for row in LESSONS]

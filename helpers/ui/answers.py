@@ -1,0 +1,231 @@
+"""Exercise checks: one way to read an answer, one way to say what is right or wrong.
+
+A check takes whatever the learner typed and returns a :class:`Verdict`. It never raises.
+The placeholder ``...`` gets "Not attempted yet"; anything else is first read by
+:func:`read_tensor` or :func:`read_number`, the one answer reader of the course:
+
+* a tensor of any real dtype (float32, float64, int32, int64, with or without grad), a
+  NumPy array or scalar, a nested list or tuple of numbers, or a plain number, is read
+  as its values (float64), so the verdict is about the **value**;
+* what cannot be a number (text, a dict, ``None``, a ragged list, booleans) gets a
+  "Not yet" that names what was given and what is expected.
+
+Then :func:`judge` compares the value with the right one within the exercise's
+``tolerance`` and says "Correct!", "close, but not precise enough" (naming the tolerance)
+or nothing, so that the check can name the learner's actual mistake. Introduced in
+01_vocabulary.ipynb ("Exercises").
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import torch
+
+from helpers._validate import describe
+from helpers.ui.strings import translator
+
+_ = translator(__name__)
+
+Status = Literal["correct", "not yet", "not attempted"]
+
+TOLERANCE = 1e-4
+"""The default precision of a float answer: equal within 1e-4, what 4 printed decimals give."""
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What a check says about an answer. A notebook shows its ``message``."""
+
+    status: Status
+    message: str
+
+    @property
+    def passed(self) -> bool:
+        return self.status == "correct"
+
+    def __repr__(self) -> str:
+        return self.message
+
+
+def correct(message: str) -> Verdict:
+    return Verdict("correct", _("Correct! {message}", message=message))
+
+
+def not_yet(problem: str, hint: str) -> Verdict:
+    return Verdict("not yet", _("Not yet: {problem}\nHint: {hint}", problem=problem, hint=hint))
+
+
+def not_attempted(hint: str) -> Verdict:
+    return Verdict(
+        "not attempted",
+        _(
+            "Not attempted yet: replace the ... with your answer and run this cell again."
+            "\nHint: {hint}",
+            hint=hint,
+        ),
+    )
+
+
+def exercise_check(hint: str) -> Callable[[Callable[[Any], Verdict]], Callable[[Any], Verdict]]:
+    """Decorate a check: answer the ``...`` placeholder with ``hint``, and never raise.
+
+    If the check itself fails on some unforeseen answer, the learner still gets a
+    "Not yet" that names the answer's type (tests make sure no ordinary answer gets there).
+    """
+
+    def decorate(check: Callable[[Any], Verdict]) -> Callable[[Any], Verdict]:
+        @functools.wraps(check)
+        def run(answer: Any) -> Verdict:
+            if answer is Ellipsis:
+                return not_attempted(hint)
+            try:
+                return check(answer)
+            except Exception as error:  # a check must answer, whatever it is given
+                return not_yet(
+                    _(
+                        "this check could not read your answer, {answer} ({kind}: {error}).",
+                        answer=describe(answer),
+                        kind=type(error).__name__,
+                        error=error,
+                    ),
+                    hint,
+                )
+
+        return run
+
+    return decorate
+
+
+def form(answer: Any) -> str:
+    """How the learner gave an answer: "a tensor", "a NumPy array", "a Python list", ..."""
+    if isinstance(answer, torch.Tensor):
+        return _("a tensor")
+    kind = type(answer).__module__.split(".")[0]
+    if kind == "numpy":
+        return _("a NumPy array") if hasattr(answer, "shape") and answer.shape else _("a number")
+    if isinstance(answer, (list, tuple)):
+        return _("a Python {kind}", kind=type(answer).__name__)
+    return _("a number")
+
+
+def _as_tensor(answer: Any) -> torch.Tensor | None:
+    """``answer`` as a float64 tensor if it is made of real numbers only, else ``None``."""
+    if isinstance(answer, torch.Tensor):
+        tensor = answer.detach()
+    elif isinstance(answer, (str, bytes, dict, set)) or answer is None:
+        return None
+    else:
+        try:
+            tensor = torch.as_tensor(answer.tolist() if hasattr(answer, "tolist") else answer)
+        except (TypeError, ValueError, RuntimeError):
+            return None
+    if tensor.dtype == torch.bool or tensor.is_complex():
+        return None
+    return tensor.to(torch.float64)
+
+
+def shape_of(answer: Any) -> tuple[int, ...] | None:
+    """The shape of ``answer`` read as numbers (``None`` if it cannot be read so)."""
+    tensor = _as_tensor(answer)
+    return None if tensor is None else tuple(tensor.shape)
+
+
+def read_tensor(
+    answer: Any, shape: tuple[int, ...], what: str, hint: str
+) -> tuple[torch.Tensor | None, Verdict | None]:
+    """``answer`` as a float64 tensor of ``shape``, or ``(None, the verdict saying why not)``."""
+    tensor = _as_tensor(answer)
+    if tensor is None:
+        return None, not_yet(
+            _(
+                "{what} is a tensor of numbers of shape {shape}; you gave {answer}.",
+                what=what,
+                shape=shape,
+                answer=describe(answer),
+            ),
+            hint,
+        )
+    if tuple(tensor.shape) != shape:
+        return None, not_yet(
+            _(
+                "your answer has shape {got}; {what} has shape {shape}.",
+                got=tuple(tensor.shape),
+                what=what,
+                shape=shape,
+            ),
+            hint,
+        )
+    if not torch.isfinite(tensor).all():
+        return None, not_yet(_("your answer holds NaN or infinity."), hint)
+    return tensor, None
+
+
+def read_number(answer: Any, what: str, hint: str) -> tuple[float | None, Verdict | None]:
+    """``answer`` as one float (a number, a NumPy scalar, a one-element tensor or list)."""
+    if isinstance(answer, str):
+        return None, not_yet(
+            _("you gave the text {answer!r}; write {what} as a number, without quotes.",
+              answer=answer, what=what),
+            hint,
+        )  # fmt: skip
+    tensor = _as_tensor(answer)
+    if tensor is None:
+        return None, not_yet(
+            _("{what} is one number; you gave {answer}.", what=what, answer=describe(answer)),
+            hint,
+        )
+    if tensor.numel() != 1:
+        return None, not_yet(
+            _("{what} is one number; you gave {count} numbers (shape {shape}).",
+              what=what, count=tensor.numel(), shape=tuple(tensor.shape)),
+            hint,
+        )  # fmt: skip
+    value = float(tensor.reshape(()))
+    if value != value or value in (float("inf"), float("-inf")):
+        return None, not_yet(
+            _("{what} is a finite number; you gave {value}.", what=what, value=value), hint
+        )
+    return value, None
+
+
+def distance(value: torch.Tensor | float, expected: torch.Tensor | float) -> float:
+    """The largest difference between ``value`` and ``expected``, entry by entry."""
+    value = torch.as_tensor(value, dtype=torch.float64)
+    expected = torch.as_tensor(expected).detach().to(torch.float64)
+    return float((value - expected).abs().max())
+
+
+def close(value: torch.Tensor | float, expected: torch.Tensor | float, tolerance: float = TOLERANCE) -> bool:  # fmt: skip
+    """True when ``value`` equals ``expected`` within ``tolerance``, entry by entry."""
+    return distance(value, expected) <= tolerance
+
+
+def judge(
+    value: torch.Tensor | float,
+    expected: torch.Tensor | float,
+    done: str,
+    hint: str,
+    tolerance: float = TOLERANCE,
+) -> Verdict | None:
+    """Correct within ``tolerance``; "close" within 100 × ``tolerance``; else ``None``.
+
+    ``None`` leaves the check free to recognise a typical mistake before saying "wrong".
+    """
+    gap = distance(value, expected)
+    if gap <= tolerance:
+        return correct(done)
+    if gap <= 100 * tolerance:
+        return not_yet(
+            _(
+                "close, but not precise enough: your numbers are up to {gap:.1e} away from "
+                "the right ones, and this exercise counts them within {tolerance:g}.",
+                gap=gap,
+                tolerance=tolerance,
+            ),
+            _("compute the numbers with the lesson's tensors rather than copying rounded ones."),
+        )
+    return None

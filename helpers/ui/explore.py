@@ -1,0 +1,198 @@
+"""Explorers: change one thing, see the effect (introduced in 01_vocabulary.ipynb, "Explore").
+
+An explorer is ``explore(render, **controls)``. ``render`` is a pure function from the
+controls' values to a :class:`View` (the key numbers as text, and a picture description
+from ``helpers.ui.pictures``), so a test can call it without any widget. ``explore``
+builds the widgets around it, with the same rules for every explorer:
+
+* each control has a label a learner understands and a CSS class ``course-…`` (the
+  browser tests and ``make bench`` find controls by it);
+* the text and the picture have fixed heights, so the page does not jump;
+* every update sets the picture (HTML) first and the text last, so when the new text
+  shows, the new picture is already there (``make bench`` times both);
+* callbacks are plain ``observe`` handlers: an error raises where the value was set (in
+  a test, that fails the test) instead of vanishing into the widget.
+
+Without a live kernel (GitHub, nbviewer) an explorer shows its ``fallback`` text; the cell
+after it calls :meth:`Explorer.show_snapshot`, which prints the text and draws the same
+picture description with matplotlib.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import ipywidgets as widgets
+
+from helpers.ui.pictures import Picture, Row, figure
+
+TEXT_HEIGHT = "120px"
+PICTURE_HEIGHT = "130px"
+"""The picture's height unless an explorer asks for more (each explorer's height is fixed)."""
+
+
+@dataclass(frozen=True)
+class View:
+    """What an explorer shows for one state of its controls."""
+
+    text: str
+    picture: Picture | Row | None = None
+
+
+class Explorer:
+    """A built explorer: its controls, its text and picture areas, and the box holding them.
+
+    Attributes:
+        controls: the learner's controls by name (``widget.value`` is what they chose).
+        render: the pure function from control values to a :class:`View`.
+        view: what the explorer shows now.
+        text: the key numbers, in a ``<pre>`` block; picture: the live picture (HTML).
+        fallback: what readers without a live kernel see instead of the widgets.
+    """
+
+    def __init__(
+        self,
+        render: Callable[..., View],
+        controls: dict[str, widgets.ValueWidget],
+        fallback: str,
+        height: str | None = PICTURE_HEIGHT,
+    ) -> None:
+        self.render, self.controls, self.fallback = render, controls, fallback
+        self.text = widgets.HTML(layout=widgets.Layout(height=TEXT_HEIGHT, overflow="auto"))
+        self.text.add_class("course-explorer-text")
+        self.picture = None
+        parts: list[widgets.Widget] = [*controls.values(), self.text]
+        if height is not None:
+            self.picture = widgets.HTML(layout=widgets.Layout(height=height, overflow="auto"))
+            self.picture.add_class("course-explorer-figure")
+            parts.append(self.picture)
+        self.widget = widgets.VBox(parts)
+        self.widget.add_class("course-explorer")
+        for control in controls.values():
+            control.observe(self.update, names="value")
+        self.update()
+
+    def values(self) -> dict[str, Any]:
+        return {name: control.value for name, control in self.controls.items()}
+
+    def update(self, _change: object = None) -> None:
+        """Render the controls' current values: the picture first, then the text."""
+        self.view = self.render(**self.values())
+        if self.picture is not None and self.view.picture is not None:
+            self.picture.value = self.view.picture.html()
+        self.text.value = f"<pre>{html.escape(self.view.text)}</pre>"
+
+    def shown_text(self) -> str:
+        """The text the explorer currently shows, as plain text (what tests compare)."""
+        return html.unescape(self.text.value.removeprefix("<pre>").removesuffix("</pre>"))
+
+    def snapshot_png(self) -> bytes | None:
+        """The current picture drawn with matplotlib, as PNG bytes."""
+        from helpers.ui.figures import render_png
+
+        return None if self.view.picture is None else render_png(figure(self.view.picture))
+
+    def show_snapshot(self) -> None:
+        """Print the explorer's text and show its picture as a PNG, as plain cell output.
+
+        The cell after an explorer calls this, so that readers without a live kernel see
+        the explorer's starting state as a real picture.
+        """
+        from IPython.display import display
+
+        print(self.shown_text())
+        png = self.snapshot_png()
+        if png is not None:
+            data = base64.b64encode(png).decode("ascii")
+            display({"image/png": data, "text/plain": "[the explorer's picture]"}, raw=True)
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, Any]:
+        bundle = self.widget._repr_mimebundle_(**kwargs) or {}
+        bundle["text/plain"] = self.fallback
+        return bundle
+
+
+def explore(
+    render: Callable[..., View],
+    *,
+    fallback: str,
+    height: str | None = PICTURE_HEIGHT,
+    **controls: widgets.ValueWidget,
+) -> Explorer:
+    """An explorer that shows ``render(**values of controls)`` and redraws on every change.
+
+    ``height`` is the picture's fixed height (``None`` for a text-only explorer).
+    """
+    return Explorer(render, controls, fallback, height)
+
+
+# ---- controls, each labelled and with its CSS class ------------------------------------
+
+STYLE = {"description_width": "initial"}
+
+
+def _classed(control: widgets.ValueWidget, css: str) -> widgets.ValueWidget:
+    control.add_class(f"course-{css}")
+    return control
+
+
+def dropdown(css: str, description: str, options: Any, value: Any) -> widgets.Dropdown:
+    """A labelled dropdown; ``options`` are values or (label, value) pairs."""
+    control = widgets.Dropdown(options=options, value=value, description=description, style=STYLE)
+    return _classed(control, css)
+
+
+def checkbox(css: str, description: str, value: bool) -> widgets.Checkbox:
+    """A checkbox with its label on the right, full width."""
+    control = widgets.Checkbox(
+        value=value, description=description, indent=False, layout=widgets.Layout(width="auto")
+    )
+    return _classed(control, css)
+
+
+def slider(css: str, description: str, options: Any, value: Any, width: str = "420px") -> Any:
+    """A slider over ``options`` (values or (label, value) pairs); updates on release."""
+    control = widgets.SelectionSlider(
+        options=options,
+        value=value,
+        description=description,
+        continuous_update=False,
+        style=STYLE,
+        layout=widgets.Layout(width=width),
+    )
+    return _classed(control, css)
+
+
+def int_slider(css: str, description: str, value: int, low: int, high: int) -> widgets.IntSlider:
+    """An integer slider from ``low`` to ``high``; updates on release."""
+    control = widgets.IntSlider(
+        value=value,
+        min=low,
+        max=high,
+        description=description,
+        continuous_update=False,
+        style=STYLE,
+        layout=widgets.Layout(width="480px"),
+    )
+    return _classed(control, css)
+
+
+def sentence_box(sentence: str) -> widgets.Text:
+    """The box where a learner types a sentence; it updates on Enter."""
+    from helpers._validate import describe
+
+    if not isinstance(sentence, str):
+        raise TypeError(f"sentence must be a string of words; got {describe(sentence)}.")
+    control = widgets.Text(
+        value=sentence,
+        description="Sentence:",
+        placeholder="Type a sentence and press Enter",
+        continuous_update=False,
+        style=STYLE,
+        layout=widgets.Layout(width="95%"),
+    )
+    return _classed(control, "sentence")

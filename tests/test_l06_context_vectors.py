@@ -1,0 +1,109 @@
+"""Lesson 06, context vectors: its picture, its explorer and its exercise checks.
+
+Numbers come from the article's own code (tests/article_reference.py) with plain PyTorch,
+independently of helpers; expected texts are written out.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import ipywidgets as widgets
+import pytest
+import torch
+from article_reference import run_article
+from course import picture_labels, picture_text
+
+from helpers.lessons import l06_context_vectors as lesson
+
+WORDS = ["The", "quick", "brown", "fox", "jumps", "over", "a", "lazy", "dog"]
+
+
+@pytest.fixture(scope="module")
+def article() -> dict[str, Any]:
+    with torch.random.fork_rng(devices=[]):
+        return run_article()
+
+
+def article_values() -> tuple[torch.Tensor, torch.Tensor]:
+    with torch.random.fork_rng(devices=[]):
+        found = run_article()
+    return found["attention_weights"].detach(), found["value"].detach()
+
+
+RIGHT_ANSWERS = {
+    "check_dog_context": lambda: article_values()[0][8] @ article_values()[1],
+    "check_uniform_context": lambda: article_values()[1].mean(dim=0),
+}
+"""The right answer of each exercise, computed from the article's code (tests/test_answers.py)."""
+
+
+def test_contributions_add_up_to_the_context_vector(article: dict[str, Any]) -> None:
+    weights, value = article["attention_weights"], article["value"]
+    picture = lesson.contributions(weights, value, WORDS, 3)
+    left, right = picture.parts
+    parts = torch.tensor(left.values)
+    assert torch.allclose(parts, (weights[3, :, None] * value).T.detach())
+    assert torch.allclose(torch.tensor(right.values).flatten(), article["context_vector"][3])
+    assert left.low == -left.high == -float(parts.abs().max()), "one scale, centred on 0"
+    assert right.description == "The context vector of 'fox': 0.82, 1.42, 0.96, 1.56."
+
+
+def test_drive_context_explorer(article: dict[str, Any]) -> None:
+    explorer = lesson.context_explorer()
+    query = explorer.controls["query"]
+    assert isinstance(query, widgets.Dropdown) and query.value == 3
+    lines = explorer.shown_text().splitlines()
+    assert lines[0] == "context vector of 'fox' (row 3) = [ 0.8153,  1.4165,  0.9633,  1.5575]"
+    assert lines[4] == (
+        "quick     0.0178   [ 0.6762, -0.6300,  0.1718,  0.1107]    [ 0.0120, -0.0112,  0.0031,  0.0020]"
+    )
+    assert picture_labels(explorer.picture.value)[1] == (
+        "The context vector of 'fox': 0.82, 1.42, 0.96, 1.56."
+    )
+    assert "quick\n×0.02" in picture_text(explorer.picture.value)
+    query.value = 8
+    assert explorer.shown_text() == (
+        "context vector of 'dog' (row 8) = [-0.2663, -0.2382, -0.2310, -0.3559]\n"
+        "= sum over the words of  weight × value row:\n"
+        "word      weight   value row                               weight × value row\n"
+        "The       0.1524   [-0.2546, -0.2608, -0.1544, -0.2801]    [-0.0388, -0.0397, -0.0235, -0.0427]\n"
+        "quick     0.1661   [ 0.6762, -0.6300,  0.1718,  0.1107]    [ 0.1123, -0.1046,  0.0285,  0.0184]\n"
+        "brown     0.0874   [ 0.5932,  0.0981,  0.2741,  0.4151]    [ 0.0519,  0.0086,  0.0240,  0.0363]\n"
+        "fox       0.0191   [ 0.6612,  1.8972,  1.0963,  1.8106]    [ 0.0126,  0.0362,  0.0209,  0.0345]\n"
+        "jumps     0.2395   [-0.8598, -0.6161, -0.5940, -0.9455]    [-0.2059, -0.1475, -0.1423, -0.2264]\n"
+        "over      0.0432   [ 0.0781,  1.1918,  0.7710,  1.1675]    [ 0.0034,  0.0515,  0.0333,  0.0504]\n"
+        "a         0.0580   [ 0.5605,  0.5645,  0.3676,  0.6429]    [ 0.0325,  0.0327,  0.0213,  0.0373]\n"
+        "lazy      0.0186   [ 1.4455,  1.6639,  1.3038,  2.0918]    [ 0.0270,  0.0310,  0.0243,  0.0390]\n"
+        "dog       0.2158   [-1.2107, -0.4929, -1.0081, -1.4031]    [-0.2612, -0.1063, -0.2175, -0.3027]"
+    )
+    context = (article["attention_weights"][8] @ article["value"]).tolist()
+    assert picture_labels(explorer.picture.value)[1] == (
+        "The context vector of 'dog': " + ", ".join(f"{x:.2f}" for x in context) + "."
+    )
+    assert "jumps\n×0.24" in picture_text(explorer.picture.value)
+
+
+def verdict(check: Any, answer: Any) -> str:
+    return check(answer).message
+
+
+def test_check_dog_context() -> None:
+    check = lesson.check_dog_context
+    weights, value = article_values()
+    loop = sum(weights[8, j] * value[j] for j in range(9))
+    assert verdict(check, loop).startswith("Correct! it equals row 8 of weights @ value")
+    assert "'dog' has id 3, but it is the word at position 8" in verdict(check, weights[3] @ value)
+    assert "you used column 8" in verdict(check, weights[:, 8] @ value)
+    assert "has shape (4,)" in verdict(check, weights @ value)
+    assert "not the context vector of 'dog'" in verdict(check, torch.zeros(4))
+
+
+def test_check_uniform_context() -> None:
+    check = lesson.check_uniform_context
+    _, value = article_values()
+    assert verdict(check, value.mean(dim=0)).startswith("Correct! every word would get")
+    assert "the wrong dimension" in verdict(check, value.mean(dim=1))
+    assert "the wrong dimension" in verdict(check, value.mean(dim=1).numpy())
+    assert "that is the sum of the value rows" in verdict(check, value.sum(dim=0))
+    assert "not the average of the value rows" in verdict(check, torch.zeros(4))
