@@ -20,7 +20,7 @@ from helpers.attention import (
     scaled_dot_product_attention,
     softmax,
 )
-from helpers.lesson import SEED, SENTENCE, setup_lesson
+from helpers.course import SEED, SENTENCE, setup_lesson
 from helpers.vocabulary import build_vocabulary, encode, split_words
 
 __all__ = [
