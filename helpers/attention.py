@@ -92,54 +92,24 @@ def projection_weights(
 def attention_scores(query: torch.Tensor, key: torch.Tensor) -> torch.Tensor:
     """Scaled dot products ``query @ key^T / sqrt(d_k)``; shape ``(..., n_q, n_k)``.
 
-    Accepts rank 2, one sentence (``query (n_q, d_k)``, ``key (n_k, d_k)`` giving
-    ``(n_q, n_k)``), or rank 3, a batch (``(batch, n_q, d_k)`` and ``(batch, n_k, d_k)``
-    giving ``(batch, n_q, n_k)``); both arguments must have the same rank. Rows of the
-    result are queries, columns are keys. It transposes the last two dimensions, never
-    ``.T`` (which reverses every dimension of a 3-D tensor).
+    ``query (..., n_q, d_k)`` and ``key (..., n_k, d_k)``: one sentence, a batch, a batch
+    of heads. Rows of the result are queries, columns are keys. It transposes the last two
+    dimensions, never ``.T`` (which reverses every dimension of a 3-D tensor).
     Introduced in 04_attention_scores.ipynb.
-
-    Raises:
-        TypeError: an argument is not a floating-point tensor.
-        ValueError: ranks differ or are not 2-D/3-D, or the last dimensions differ
-            (d_q must equal d_k).
     """
-    require_tensor("query", query, ndim=(2, 3))
-    require_tensor("key", key, ndim=(2, 3))
-    if query.dim() != key.dim():
-        raise ValueError(
-            f"query and key must have the same rank; got shapes {tuple(query.shape)} and {tuple(key.shape)}."
-        )
-    if query.shape[-1] != key.shape[-1]:
-        raise ValueError(
-            "query and key must have the same last dimension (d_q must equal d_k); "
-            f"got query {tuple(query.shape)} and key {tuple(key.shape)}."
-        )
-    scores = query @ key.transpose(-2, -1)
-    return scores / math.sqrt(key.shape[-1])
-
-
-def _require_scores(scores: torch.Tensor) -> None:
-    """Scores may hold -inf (a masked position) but never NaN or +inf."""
-    if torch.isnan(scores).any():
-        raise ValueError("scores must not hold NaN; got a tensor with NaN in it.")
-    if torch.isposinf(scores).any():
-        raise ValueError("scores must not hold +inf (only -inf, for masked positions); got +inf.")
+    _require_pair(query, key)
+    return query @ key.transpose(-2, -1) / math.sqrt(key.shape[-1])
 
 
 def softmax(scores: torch.Tensor, dim: int = -1) -> torch.Tensor:
     """Softmax written out, numerically stable: ``exp(s - max) / sum(exp(s - max))`` along ``dim``.
 
     Subtracting each row's maximum changes nothing mathematically but keeps ``exp`` from
-    overflowing on large scores. ``-inf`` is allowed (it gives weight 0: that is how
-    masks work); a row that is entirely ``-inf`` has nothing to attend to and gives NaN,
-    as ``F.softmax`` does. Introduced in 05_softmax_weights.ipynb.
-
-    Raises:
-        TypeError: ``scores`` is not a floating-point tensor, or ``dim`` not an int.
-        ValueError: ``scores`` holds NaN or +inf, or ``dim`` is out of range.
+    overflowing on large scores. ``-inf`` gives weight 0 (that is how masks work); a row
+    that is entirely ``-inf`` has nothing to attend to and gives NaN, as ``F.softmax`` does.
+    Introduced in 05_softmax_weights.ipynb.
     """
-    require_tensor("scores", scores, ndim=(1, 2, 3, 4))
+    _require_scores(scores)
     if isinstance(dim, bool) or not isinstance(dim, int):
         raise TypeError(f"dim must be an int; got {describe(dim)}.")
     if not -scores.dim() <= dim < scores.dim():
@@ -147,9 +117,7 @@ def softmax(scores: torch.Tensor, dim: int = -1) -> torch.Tensor:
             f"dim must be between {-scores.dim()} and {scores.dim() - 1} for a "
             f"{scores.dim()}-D tensor; got {dim}."
         )
-    _require_scores(scores)
-    shifted = scores - scores.amax(dim=dim, keepdim=True)
-    exps = shifted.exp()
+    exps = (scores - scores.amax(dim=dim, keepdim=True)).exp()
     return exps / exps.sum(dim=dim, keepdim=True)
 
 
@@ -157,14 +125,8 @@ def attention_weights(scores: torch.Tensor) -> torch.Tensor:
     """Each row of ``scores`` turned into weights that sum to 1: ``F.softmax(scores, dim=-1)``.
 
     The article's step 5, with PyTorch's softmax (05_softmax_weights.ipynb shows it equals
-    :func:`softmax`, written out). Accepts one sentence's scores ``(n_q, n_k)`` or a batch
-    ``(..., n_q, n_k)`` of rank 3 or 4. ``-inf`` scores (masked) get weight 0.
-
-    Raises:
-        TypeError: ``scores`` is not a floating-point tensor.
-        ValueError: ``scores`` is not 2-D, 3-D or 4-D, or holds NaN or +inf.
+    :func:`softmax`, written out). ``-inf`` scores (masked) get weight 0.
     """
-    require_tensor("scores", scores, ndim=(2, 3, 4))
     _require_scores(scores)
     return F.softmax(scores, dim=-1)
 
@@ -173,21 +135,10 @@ def context_vectors(weights: torch.Tensor, value: torch.Tensor) -> torch.Tensor:
     """Each word's weighted sum of the value vectors: ``weights @ value``; shape ``(..., n, d_v)``.
 
     Row ``i`` of the result is ``sum_j weights[i, j] * value[j]``: the value vectors of all
-    words, mixed in the proportions query ``i`` chose. Accepts ``weights (n_q, n_k)`` with
-    ``value (n_k, d_v)``, or batches of rank 3 or 4 (same rank for both).
-    Introduced in 06_context_vectors.ipynb.
-
-    Raises:
-        TypeError: an argument is not a floating-point tensor.
-        ValueError: ranks are not 2-D/3-D/4-D or differ, or ``weights`` has not one column
-            per row of ``value``.
+    words, mixed in the proportions query ``i`` chose. Introduced in 06_context_vectors.ipynb.
     """
-    require_tensor("weights", weights, ndim=(2, 3, 4))
-    require_tensor("value", value, ndim=(2, 3, 4))
-    if weights.dim() != value.dim():
-        raise ValueError(
-            f"weights and value must have the same rank; got shapes {tuple(weights.shape)} and {tuple(value.shape)}."
-        )
+    require_tensor("weights", weights, ndim=2)
+    require_tensor("value", value, ndim=2)
     if weights.shape[-1] != value.shape[-2]:
         raise ValueError(
             "weights must have one column per row of value; "
@@ -196,10 +147,51 @@ def context_vectors(weights: torch.Tensor, value: torch.Tensor) -> torch.Tensor:
     return weights @ value
 
 
-def _require_finite(name: str, tensor: torch.Tensor) -> None:
-    if not torch.isfinite(tensor).all():
-        kind = "NaN" if torch.isnan(tensor).any() else "inf"
-        raise ValueError(f"{name} must hold only finite numbers; got a tensor with {kind} in it.")
+def scaled_dot_product_attention(
+    query: torch.Tensor,
+    key: torch.Tensor,
+    value: torch.Tensor,
+    mask: torch.Tensor | None = None,
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """Steps 4 to 6 in one call: ``softmax(query @ key^T / sqrt(d_k)) @ value``.
+
+    Takes ``query (..., n_q, d_k)``, ``key (..., n_k, d_k)`` and ``value (..., n_k, d_v)``
+    with the same leading sizes, like ``torch.nn.functional.scaled_dot_product_attention``,
+    and returns ``(context, weights)`` of shapes ``(..., n_q, d_v)`` and ``(..., n_q, n_k)``.
+    ``mask`` is an optional boolean tensor that broadcasts to ``(..., n_q, n_k)``: ``True``
+    means "this query may attend to this key" (PyTorch's convention for a boolean
+    ``attn_mask``). A query whose row is entirely blocked gets NaN weights (PyTorch's fused
+    function returns zeros there). Without a mask the result is bit for bit the article's.
+    Introduced in 07_self_attention_module.ipynb.
+    """
+    _require_attention(query, key, value, mask)
+    scores = query @ key.transpose(-2, -1) / math.sqrt(key.shape[-1])  # (..., n_q, n_k)
+    if mask is not None:
+        scores = scores.masked_fill(~mask, float("-inf"))
+    weights = F.softmax(scores, dim=-1)
+    return weights @ value, weights  # (..., n_q, d_v), (..., n_q, n_k)
+
+
+# ---- input checks: the functions above take learners' own tensors -------------------------
+
+
+def _require_pair(query: torch.Tensor, key: torch.Tensor) -> None:
+    require_tensor("query", query, ndim=2)
+    require_tensor("key", key, ndim=2)
+    if query.shape[-1] != key.shape[-1]:
+        raise ValueError(
+            "query and key must have the same last dimension (d_q must equal d_k); "
+            f"got query {tuple(query.shape)} and key {tuple(key.shape)}."
+        )
+
+
+def _require_scores(scores: torch.Tensor) -> None:
+    """Scores may hold -inf (a masked position) but never NaN or +inf."""
+    require_tensor("scores", scores, ndim=1)
+    if torch.isnan(scores).any():
+        raise ValueError("scores must not hold NaN; got a tensor with NaN in it.")
+    if torch.isposinf(scores).any():
+        raise ValueError("scores must not hold +inf (only -inf, for masked positions); got +inf.")
 
 
 def _broadcasts_to(shape: tuple[int, ...], target: tuple[int, ...]) -> bool:
@@ -215,79 +207,52 @@ def _broadcasts_to(shape: tuple[int, ...], target: tuple[int, ...]) -> bool:
     )
 
 
-def scaled_dot_product_attention(
-    query: torch.Tensor,
-    key: torch.Tensor,
-    value: torch.Tensor,
-    mask: torch.Tensor | None = None,
-) -> tuple[torch.Tensor, torch.Tensor]:
-    """Steps 4 to 6 in one call: ``softmax(query @ key^T / sqrt(d_k)) @ value``.
-
-    Takes ``query (..., n_q, d_k)``, ``key (..., n_k, d_k)`` and ``value (..., n_k, d_v)``
-    of rank 2 (one sentence), 3 (a batch) or 4 (a batch of heads), all of the same rank and
-    the same leading sizes, like ``torch.nn.functional.scaled_dot_product_attention``.
-    Returns ``(context, weights)`` of shapes ``(..., n_q, d_v)`` and ``(..., n_q, n_k)``.
-
-    ``mask`` is an optional boolean tensor that broadcasts to ``(..., n_q, n_k)``: ``True``
-    means "this query may attend to this key" (PyTorch's convention for a boolean
-    ``attn_mask``). Blocked scores become ``-inf``, so they get weight 0. A query whose
-    row is entirely blocked has nothing to attend to and gets NaN weights (PyTorch's fused
-    function returns zeros there instead). Without a mask the result is bit for bit the
-    article's. Introduced in 07_self_attention_module.ipynb.
-
-    Raises:
-        TypeError: an argument is not a floating-point tensor, or ``mask`` is not boolean.
-        ValueError: a rank is not 2-4 or the ranks differ, sizes do not match, an input
-            holds NaN or inf, or ``mask`` does not broadcast to the scores' shape.
-    """
+def _require_attention(
+    query: torch.Tensor, key: torch.Tensor, value: torch.Tensor, mask: torch.Tensor | None
+) -> None:
+    require_tensor("value", value, ndim=2)
+    _require_pair(query, key)
     for name, tensor in (("query", query), ("key", key), ("value", value)):
-        require_tensor(name, tensor, ndim=(2, 3, 4))
-        _require_finite(name, tensor)
+        if not torch.isfinite(tensor).all():
+            kind = "NaN" if torch.isnan(tensor).any() else "inf"
+            raise ValueError(
+                f"{name} must hold only finite numbers; got a tensor with {kind} in it."
+            )
+    shapes = f"{tuple(query.shape)}, {tuple(key.shape)} and {tuple(value.shape)}"
     if not query.dim() == key.dim() == value.dim():
-        raise ValueError(
-            "query, key and value must have the same rank; got shapes "
-            f"{tuple(query.shape)}, {tuple(key.shape)} and {tuple(value.shape)}."
-        )
+        raise ValueError(f"query, key and value must have the same rank; got shapes {shapes}.")
     if not query.shape[:-2] == key.shape[:-2] == value.shape[:-2]:
         raise ValueError(
-            "query, key and value must have the same leading (batch) sizes; got shapes "
-            f"{tuple(query.shape)}, {tuple(key.shape)} and {tuple(value.shape)}."
+            f"query, key and value must have the same leading (batch) sizes; got shapes {shapes}."
         )
     if key.shape[-2] != value.shape[-2]:
         raise ValueError(
             "key and value must have one row per word, the same number of rows; "
             f"got key {tuple(key.shape)} and value {tuple(value.shape)}."
         )
-    if query.dim() == 4:  # attention_scores takes rank 2 or 3: fold the heads into the batch
-        batch, heads = query.shape[:2]
-        folded = attention_scores(query.flatten(0, 1), key.flatten(0, 1))
-        scores = folded.unflatten(0, (batch, heads))
-    else:
-        scores = attention_scores(query, key)
-    if mask is not None:
-        if not isinstance(mask, torch.Tensor):
-            raise TypeError(
-                f"mask must be a boolean torch.Tensor (True = may attend); got {describe(mask)}."
-            )
-        if mask.dtype != torch.bool:
-            raise TypeError(
-                f"mask must be a boolean tensor (True = may attend); got dtype {mask.dtype} "
-                "(build it with a comparison, or convert with .bool())."
-            )
-        if not _broadcasts_to(tuple(mask.shape), tuple(scores.shape)):
-            raise ValueError(
-                f"mask must broadcast to the scores' shape {tuple(scores.shape)} "
-                f"(queries x keys); got shape {tuple(mask.shape)}."
-            )
-        scores = scores.masked_fill(~mask, float("-inf"))
-    weights = attention_weights(scores)
-    return context_vectors(weights, value), weights
+    if mask is None:
+        return
+    if not isinstance(mask, torch.Tensor):
+        raise TypeError(
+            f"mask must be a boolean torch.Tensor (True = may attend); got {describe(mask)}."
+        )
+    if mask.dtype != torch.bool:
+        raise TypeError(
+            f"mask must be a boolean tensor (True = may attend); got dtype {mask.dtype} "
+            "(build it with a comparison, or convert with .bool())."
+        )
+    scores = (*query.shape[:-1], key.shape[-2])
+    if not _broadcasts_to(tuple(mask.shape), scores):
+        raise ValueError(
+            f"mask must broadcast to the scores' shape {scores} "
+            f"(queries x keys); got shape {tuple(mask.shape)}."
+        )
 
 
 class SelfAttention(nn.Module):
     """The article's self-attention module: projections, scaled scores, softmax, weighted sum.
 
-    ``forward(x, mask=None)`` takes one sentence ``(n, d)`` or a batch ``(batch, n, d)`` and
+    ``forward(x, mask=None)`` takes one sentence ``(n, d)`` or a batch ``(..., n, d)`` and
     returns the context vectors ``(..., n, d_v)``; ``attend`` also returns the weights
     ``(..., n, n)``. ``mask`` is optional and boolean, ``True`` = may attend (see
     :func:`scaled_dot_product_attention`, which does the work). The parameters are the
@@ -296,10 +261,6 @@ class SelfAttention(nn.Module):
     state at that moment (seed first to get known numbers).
     Introduced in 07_self_attention_module.ipynb.
 
-    Raises:
-        TypeError: a size is not an int; ``x`` is not a floating-point tensor.
-        ValueError: a size is not positive, ``d_q != d_k``, or ``x`` has not 2 or 3
-            dimensions or not ``d`` features (and see :func:`scaled_dot_product_attention`).
     """
 
     def __init__(self, d: int, d_q: int, d_k: int, d_v: int) -> None:
@@ -319,7 +280,7 @@ class SelfAttention(nn.Module):
         self, x: torch.Tensor, mask: torch.Tensor | None = None
     ) -> tuple[torch.Tensor, torch.Tensor]:
         """The context vectors ``(..., n, d_v)`` and the attention weights ``(..., n, n)``."""
-        require_tensor("x", x, ndim=(2, 3))
+        require_tensor("x", x, ndim=2)
         if x.shape[-1] != self.d:
             raise ValueError(
                 f"x must have {self.d} features in its last dimension (d={self.d}); "

@@ -1,7 +1,8 @@
 """Facts about the course that several tests share: where lessons are and what they must hold.
 
-Tests find lessons by globbing, so a new notebook is covered without editing any list here,
-except PLANNED_LESSONS while a lesson is promised by an open issue but not written yet.
+The lessons are the rows of ``helpers.course.LESSONS`` (the one table of lessons);
+tests/test_notebook_hygiene.py checks that notebooks/ holds exactly those notebooks.
+PLANNED_LESSONS lists a lesson promised by an open issue but not written yet.
 """
 
 from __future__ import annotations
@@ -14,11 +15,13 @@ from typing import Any
 
 import nbformat
 
+from helpers import course
+
 REPO = Path(__file__).resolve().parent.parent
 NOTEBOOKS = REPO / "notebooks"
-CORE_STEPS = 7
+CORE_STEPS = course.CORE
 
-LESSONS = sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
+LESSONS = [NOTEBOOKS / lesson.notebook for lesson in course.LESSONS]
 """Every lesson notebook, in course order: the article's seven steps (01-07), then the
 "beyond the article" lessons (08 on)."""
 

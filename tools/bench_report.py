@@ -19,25 +19,14 @@ REPO = Path(__file__).resolve().parent.parent
 BENCH = REPO / "artifacts" / "bench"
 OUT = REPO / "BENCHMARKS.md"
 
-CORE = 7
-CORE_BUDGET_S = 1.0
-"""Goal for each core lesson: at most the floor plus one second (issue 8)."""
+sys.path.insert(0, str(REPO))
+from helpers.course import LESSONS  # noqa: E402
 
-BEYOND_BUDGETS_S: dict[str, tuple[float, str]] = {
-    "08_masks": (1.5, "two attention comparisons and four pictures"),
-    "09_multi_head_attention": (
-        1.5,
-        "heads computed inline, then by the module; one picture per head",
-    ),
-    "10_what_pytorch_does": (
-        1.5,
-        "nn.MultiheadAttention and F.scaled_dot_product_attention checks",
-    ),
-    "11_cost_of_attention": (1.5, "two log-log plots from a committed CSV; nothing is timed"),
-    "12_watching_attention_learn": (4.0, "trains one attention layer for a few hundred steps"),
-    "13_a_real_models_attention": (8.0, "imports transformers and loads a 90 MB model"),
-}
-"""Each beyond-the-article lesson's own budget over the floor, with the reason."""
+BUDGETS_S = {lesson.stem: (lesson.budget_s, lesson.why) for lesson in LESSONS}
+"""Each lesson's goal over the floor, with the reason when it is more than a core lesson's
+1 s (helpers.course.LESSONS, the one table of lessons)."""
+CORE_BUDGET_S = 1.0
+CORE_NUMBERS = {lesson.number for lesson in LESSONS if lesson.core}
 
 REGRESSION_GOAL = 1.3
 MEMORY_GOAL_MB = 500
@@ -64,19 +53,22 @@ def rows_for_kernels(kernels: dict) -> list[tuple[str, str, str, str]]:
     rows = [
         ("Floor: fresh kernel + `import torch`", f"{floor:.2f} s", "(reference)", "—"),
         (
-            "Plotting imports on top of the floor (matplotlib, ipywidgets, helpers.explorers)",
+            "Explorer imports on top of the floor (matplotlib, ipywidgets, helpers.ui.explore)",
             f"+{kernels['plotting_seconds'] - floor:.2f} s",
+            "(inside each lesson's goal)",
+            "—",
+        ),
+        (
+            "Plotting stack on top of the floor (matplotlib, seaborn and pandas)",
+            f"+{kernels.get('seaborn_seconds', floor) - floor:.2f} s",
             "(inside each lesson's goal)",
             "—",
         ),
     ]
     for name, result in kernels["lessons"].items():
         seconds = result["seconds"]
-        if int(name[:2]) <= CORE:
-            budget, why = CORE_BUDGET_S, ""
-        else:
-            budget, why = BEYOND_BUDGETS_S.get(name, (CORE_BUDGET_S, "no budget set"))
-            why = f" ({why})"
+        budget, why = BUDGETS_S.get(name, (CORE_BUDGET_S, "no budget set"))
+        why = f" ({why})" if why else ""
         rows.append(
             (
                 f"Lesson {name}, full run on a fresh kernel",
@@ -172,7 +164,7 @@ def lesson_table(kernels: dict) -> list[str]:
 
 
 def budget_of(name: str) -> float:
-    return CORE_BUDGET_S if int(name[:2]) <= CORE else BEYOND_BUDGETS_S[name][0]
+    return BUDGETS_S[name][0]
 
 
 def misses(kernels: dict, explorers: dict) -> list[str]:
@@ -240,7 +232,7 @@ def misses(kernels: dict, explorers: dict) -> list[str]:
         found.append("")
     regression = kernels["regression"]
     target = REGRESSION_GOAL * regression["lessons"] * floor
-    core = [r for n, r in kernels["lessons"].items() if int(n[:2]) <= CORE]
+    core = [r for n, r in kernels["lessons"].items() if int(n[:2]) in CORE_NUMBERS]
     for label, key in (("serial", "serial"), ("with 2 workers", "parallel")):
         if regression[key] > target:
             found.append(

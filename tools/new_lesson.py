@@ -1,12 +1,14 @@
-"""Create a new lesson notebook with the course's anatomy, ready to fill in.
+"""Start a new lesson from its row of the lesson table, with the course's anatomy.
 
-    python tools/new_lesson.py 2 embedding "Embedding: from ids to vectors"
+    1. add the lesson's row to helpers/course.py (LESSONS): number, slug, title, ...
+    2. python tools/new_lesson.py 14
 
-writes notebooks/02_embedding.ipynb with every required section (CONTRIBUTING.md,
-"Anatomy"), tagged exercise cells and collapsed solutions. A number above 7 writes a
-lesson of the beyond-the-article part (its own title and course map). Fill in the TODOs, add an
-explorer to helpers/explorers.py and checks to helpers/exercises.py, then run
-`make notebooks` and `make test`.
+writes what a new lesson touches, each with TODOs to fill in (CONTRIBUTING.md, "A new
+lesson"): notebooks/14_<slug>.ipynb with every section of the anatomy, tagged exercise cells
+and collapsed solutions; helpers/lessons/l14_<slug>.py (its pictures, explorer and checks);
+tests/test_l14_<slug>.py (its tests). A number above 7 writes a lesson of the
+beyond-the-article part (its own title and course map). Then add the explorer's steps to
+tests/explorer_steps.py, run `make links` (README course map), `make notebooks` and `make test`.
 """
 
 from __future__ import annotations
@@ -26,7 +28,69 @@ from tools.links import LAUNCH_LABEL, binder_url  # noqa: E402
 KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
 
 
-CORE_STEPS = 7
+from helpers.course import CORE as CORE_STEPS  # noqa: E402
+from helpers.course import lesson  # noqa: E402
+
+MODULE = '''"""Lesson {number:02d}, {title}: its pictures, its explorer and its exercise checks.
+
+Every string a learner reads here goes through ``_`` (helpers.ui.strings).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from helpers.ui.answers import Verdict, exercise_check, judge, not_yet, read_tensor
+from helpers.ui.explore import Explorer, View, dropdown, explore
+from helpers.ui.pictures import Heatmap
+from helpers.ui.strings import translator
+
+_ = translator(__name__)
+
+
+def render_TODO(choice: int) -> View:
+    """What the explorer shows for ``choice`` (a pure function of the controls)."""
+    return View(_("TODO the key numbers as text"), Heatmap([[0.0]], _("TODO what it shows")))
+
+
+def TODO_explorer() -> Explorer:
+    """TODO. Introduced in {stem}.ipynb ("Explore")."""
+    return explore(
+        render_TODO,
+        choice=dropdown("TODO-css", _("TODO label:"), [0, 1], 0),
+        fallback=_("[TODO explorer: ... It needs a live kernel (JupyterLab or Binder); the picture below shows its starting state.]"),
+    )
+
+
+@exercise_check(_("TODO the hint"))
+def check_TODO_1(answer: Any) -> Verdict:
+    """Exercise 1 of {stem}.ipynb: TODO."""
+    value, problem = read_tensor(answer, (1,), _("TODO what"), _("TODO the hint"))
+    if problem:
+        return problem
+    return judge(value, [0.0], _("TODO why it is right"), _("TODO the hint")) or not_yet(
+        _("TODO what is wrong"), _("TODO the hint")
+    )
+'''
+
+TESTS = '''"""Lesson {number:02d}, {title}: its pictures, its explorer and its exercise checks."""
+
+from __future__ import annotations
+
+from helpers.lessons import l{number:02d}_{slug} as lesson
+
+RIGHT_ANSWERS = {{"check_TODO_1": lambda: [0.0]}}
+"""The right answer of each exercise, computed independently (tests/test_answers.py)."""
+
+
+def test_drive_TODO_explorer() -> None:
+    explorer = lesson.TODO_explorer()
+    assert explorer.shown_text() == "TODO the exact text"
+
+
+def test_check_TODO_1() -> None:
+    assert lesson.check_TODO_1([0.0]).passed
+'''
 
 
 def cells(step: int, slug: str, title: str) -> list[nbformat.NotebookNode]:
@@ -90,7 +154,8 @@ def cells(step: int, slug: str, title: str) -> list[nbformat.NotebookNode]:
             '        "Start JupyterLab from the course folder with `make lab` (see the README), or install "\n'
             '        "the course into this kernel by running:  %pip install -r ../requirements.txt -e .."\n'
             "    ) from None\n\n"
-            f"from helpers.figures import {where.split('(')[0]}\n\nhelpers.setup_lesson()"
+            f"from helpers.lessons.l{step:02d}_{slug} import TODO_explorer, check_TODO_1\n"
+            f"from helpers.ui.figures import show, {where.split('(')[0]}\n\nhelpers.setup_lesson()"
         ),
         md("## Where we are\n\nTODO: one or two sentences linking the previous step to this one."),
         code(where),
@@ -121,22 +186,33 @@ def cells(step: int, slug: str, title: str) -> list[nbformat.NotebookNode]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("step", type=int, help="the lesson's number, e.g. 2")
-    parser.add_argument("slug", help="file name part, e.g. embedding")
-    parser.add_argument(
-        "title", help="title after 'Step N of 7 — ' (or 'Beyond the article, lesson NN — ', 8 on)"
-    )
+    parser.add_argument("number", type=int, help="the lesson's number in helpers.course.LESSONS")
     args = parser.parse_args(argv)
-    path = NOTEBOOKS / f"{args.step:02d}_{args.slug}.ipynb"
-    if path.exists():
-        print(f"{path} exists already; not overwriting it.")
+    try:
+        row = lesson(args.number)
+    except ValueError:
+        print(f"add lesson {args.number}'s row to helpers/course.py (LESSONS) first.")
         return 1
-    nb = new_notebook(
-        cells=cells(args.step, args.slug, args.title), metadata={"kernelspec": KERNELSPEC}
-    )
-    nbformat.validate(nb)
-    path.write_text(nbformat.writes(nb) + "\n", encoding="utf-8")
-    print(f"wrote {path}")
+    fields = {"number": row.number, "slug": row.slug, "title": row.title, "stem": row.stem}
+    files = {
+        NOTEBOOKS / row.notebook: None,
+        REPO / "helpers" / "lessons" / f"l{row.number:02d}_{row.slug}.py": MODULE,
+        REPO / "tests" / f"test_l{row.number:02d}_{row.slug}.py": TESTS,
+    }
+    existing = [path for path in files if path.exists()]
+    if existing:
+        print(f"{', '.join(map(str, existing))} exists already; not overwriting anything.")
+        return 1
+    for path, template in files.items():
+        if template is None:
+            nb = new_notebook(
+                cells=cells(row.number, row.slug, row.title), metadata={"kernelspec": KERNELSPEC}
+            )
+            nbformat.validate(nb)
+            path.write_text(nbformat.writes(nb) + "\n", encoding="utf-8")
+        else:
+            path.write_text(template.format(**fields), encoding="utf-8")
+        print(f"wrote {path.relative_to(REPO)}")
     return 0
 
 
