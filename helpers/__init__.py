@@ -4,9 +4,9 @@ Each lesson first builds an idea inline, in plain PyTorch, and only then uses th
 function here that does the same thing, so that later lessons can rebuild earlier
 steps in one line. Every docstring names the lesson that introduces the function.
 
-Importing ``helpers`` is cheap: pictures (``helpers.figures``), explorers
-(``helpers.explorers``) and exercise checks (``helpers.exercises``) are separate
-modules that a lesson imports only when it needs them.
+Importing ``helpers`` is cheap: torch is its only heavy import. Each lesson's pictures,
+explorer and exercise checks are in its own module, ``helpers.lessons.lNN_slug``, built on
+the toolkit ``helpers.ui``; a lesson imports them in its setup cell.
 """
 
 from helpers.attention import (

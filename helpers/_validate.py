@@ -122,3 +122,29 @@ def require_index(name: str, value: Any, count: int) -> int:
     if not 0 <= value < count:
         raise ValueError(f"{name} must be from 0 to {count - 1}; got {value}.")
     return value
+
+
+def require_weights(name: str, weights: Any, words: Any, heads: bool = False) -> None:
+    """Raise unless ``weights`` is a float ``(n, n)`` tensor (``(heads, n, n)`` with ``heads``)
+    for the ``n`` strings of ``words``: what every picture of attention weights draws."""
+    import torch
+
+    if isinstance(words, str) or not isinstance(words, (list, tuple)):
+        raise TypeError(f"words must be a list of strings; got {describe(words)}.")
+    if not all(isinstance(word, str) for word in words):
+        raise TypeError(f"words must hold only strings; got {describe(words)}.")
+    rank, kind = (3, "a (heads, n, n)") if heads else (2, "a 2-D")
+    if (
+        not isinstance(weights, torch.Tensor)
+        or weights.dim() != rank
+        or not weights.is_floating_point()
+    ):
+        raise TypeError(
+            f"{name} must be {kind} float tensor (queries x keys); got {describe(weights)}."
+        )
+    n = len(words)
+    if tuple(weights.shape[-2:]) != (n, n):
+        raise ValueError(
+            f"{name} must have one row and one column per word, ({n}, {n}); "
+            f"got shape {tuple(weights.shape)} for {n} words."
+        )

@@ -16,7 +16,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from helpers._validate import describe, require_size, require_tensor
-from helpers.lesson import SEED, SENTENCE
+from helpers.course import SEED, SENTENCE
 from helpers.vocabulary import build_vocabulary, encode, split_words
 
 VOCAB_SIZE = 50_000

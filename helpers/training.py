@@ -9,7 +9,8 @@ its one-hot token concatenated with its one-hot position.
 
 Everything here computes in float64: training repeats thousands of sums, and float64
 keeps the printed numbers identical on every CPU (and with ``ATEN_CPU_CAPABILITY=default``).
-Introduced in 12_watching_attention_learn.ipynb.
+The functions the lesson calls with its own tensors check them (the section at the end);
+the rest trusts its callers. Introduced in 12_watching_attention_learn.ipynb.
 """
 
 from __future__ import annotations
@@ -24,98 +25,38 @@ from torch import nn
 
 from helpers._validate import describe, require_seed, require_size, require_tensor
 from helpers.attention import SelfAttention
-from helpers.lesson import SEED
+from helpers.course import SEED
 
 TOKENS = ("A", "B", "C", "D", "E", "F")
 """The task's vocabulary: 6 tokens, written as letters so they are not mistaken for positions."""
 
-LENGTH = 6
-"""Tokens per sequence (positions 0 to 5)."""
-
-D_K = 4
-"""Query and key size of the lesson's attention layer."""
-
-D_V = 6
-"""Value size of the lesson's attention layer (room for one number per token)."""
-
-STEPS = 200
-"""Training steps in the lesson (each on a fresh batch)."""
-
-LEARNING_RATE = 0.02
-"""Adam's learning rate in the lesson."""
-
-BATCH_SIZE = 32
-"""Sequences per training step."""
-
-RECORD_EVERY = 25
-"""The lesson records (and prints) a checkpoint every this many steps."""
-
-HELD_OUT_SIZE = 256
-"""Held-out sequences used to measure the model (never used to train it)."""
-
+LENGTH = 6  # tokens per sequence (positions 0 to 5)
+D_K = 4  # query and key size of the attention layer
+D_V = 6  # value size: room for one number per token
+STEPS = 200  # training steps, each on a fresh batch
+LEARNING_RATE = 0.02  # Adam's
+BATCH_SIZE = 32  # sequences per step
+RECORD_EVERY = 25  # the lesson measures (and prints) a checkpoint every 25 steps
+HELD_OUT_SIZE = 256  # sequences kept aside to measure the model, never trained on
 DTYPE = torch.float64
-
-
-def _require_generator(generator: object) -> torch.Generator:
-    if not isinstance(generator, torch.Generator):
-        raise TypeError(
-            "generator must be a torch.Generator (e.g. torch.Generator().manual_seed(123)); "
-            f"got {describe(generator)}."
-        )
-    return generator
 
 
 def random_sequences(
     batch_size: int, generator: torch.Generator, n_tokens: int = len(TOKENS), length: int = LENGTH
 ) -> torch.Tensor:
-    """``batch_size`` random sequences of token ids, shape ``(batch_size, length)``, int64.
+    """``batch_size`` random sequences of token ids drawn by ``generator``, ``(batch_size, length)``.
 
-    Every id is drawn uniformly from ``0 .. n_tokens - 1`` by ``generator``, so the global
-    random state is untouched and the same seed gives the same sequences.
+    The global random state is untouched, so the same seed gives the same sequences.
     Introduced in 12_watching_attention_learn.ipynb.
-
-    Raises:
-        TypeError: a size is not an int, or ``generator`` is not a ``torch.Generator``.
-        ValueError: a size is not positive, or ``n_tokens`` or ``length`` is below 2 (one
-            token or one position leaves nothing to learn).
     """
-    require_size("batch_size", batch_size)
-    require_size("n_tokens", n_tokens)
-    require_size("length", length)
-    _require_generator(generator)
-    for name, size in (("n_tokens", n_tokens), ("length", length)):
-        if size < 2:
-            raise ValueError(f"{name} must be at least 2; got {size}.")
     return torch.randint(0, n_tokens, (batch_size, length), generator=generator)
-
-
-def _require_tokens(
-    tokens: object, name: str = "tokens", ndim: tuple[int, ...] = (1, 2)
-) -> torch.Tensor:
-    """``tokens`` if it is an integer tensor of token ids (``0 .. 5``) of a rank in ``ndim``."""
-    require_tensor(name, tokens, ndim=ndim, floating=False)
-    assert isinstance(tokens, torch.Tensor)
-    if tokens.dtype not in (torch.int64, torch.int32):
-        raise TypeError(
-            f"{name} must be an integer tensor (torch.int64); got dtype {tokens.dtype}."
-        )
-    if tokens.min() < 0 or tokens.max() >= len(TOKENS):
-        raise ValueError(
-            f"{name} must lie in 0 .. {len(TOKENS) - 1}; "
-            f"got values from {tokens.min().item()} to {tokens.max().item()}."
-        )
-    return tokens
 
 
 def previous_token_targets(tokens: torch.Tensor) -> torch.Tensor:
     """What the model must output: at position ``i`` the token at ``i - 1`` (wrapping around).
 
-    ``tokens`` is ``(length,)`` or ``(batch, length)``; the result has the same shape. It is
-    ``tokens.roll(1, dims=-1)``. Introduced in 12_watching_attention_learn.ipynb.
-
-    Raises:
-        TypeError: ``tokens`` is not an integer tensor.
-        ValueError: ``tokens`` is not 1-D or 2-D, or holds an id outside the vocabulary.
+    ``tokens (..., length)`` gives the same shape: ``tokens.roll(1, dims=-1)``.
+    Introduced in 12_watching_attention_learn.ipynb.
     """
     return _require_tokens(tokens).roll(1, dims=-1)
 
@@ -124,42 +65,35 @@ def encode_tokens(tokens: torch.Tensor, with_positions: bool = True) -> torch.Te
     """The input vectors of ``tokens``: one-hot token, then one-hot position, in float64.
 
     ``tokens (..., length)`` gives ``(..., length, 6 + length)``; with
-    ``with_positions=False`` only the one-hot token, ``(..., length, 6)`` (the pitfall of
-    the lesson: no way to tell positions apart). Introduced in 12_watching_attention_learn.ipynb.
-
-    Raises:
-        TypeError: ``tokens`` is not an integer tensor, or ``with_positions`` not a bool.
-        ValueError: ``tokens`` is not 1-D or 2-D, or holds an id outside the vocabulary.
+    ``with_positions=False`` only the one-hot token, ``(..., length, 6)`` (the lesson's
+    pitfall: no way to tell positions apart). Introduced in 12_watching_attention_learn.ipynb.
     """
     _require_tokens(tokens)
-    if not isinstance(with_positions, bool):
-        raise TypeError(f"with_positions must be True or False; got {describe(with_positions)}.")
-    x = F.one_hot(tokens.long(), len(TOKENS)).to(DTYPE)
+    _require_flag(with_positions)
+    return _encode(tokens, with_positions)
+
+
+def _encode(tokens: torch.Tensor, with_positions: bool) -> torch.Tensor:
+    x = F.one_hot(tokens.long(), len(TOKENS)).to(DTYPE)  # (..., length, 6)
     if not with_positions:
         return x
     length = tokens.shape[-1]
-    positions = torch.eye(length, dtype=DTYPE).expand(*tokens.shape, length)
-    return torch.cat([x, positions], dim=-1)
+    positions = torch.eye(length, dtype=DTYPE).expand(
+        *tokens.shape, length
+    )  # (..., length, length)
+    return torch.cat([x, positions], dim=-1)  # (..., length, 6 + length)
 
 
 class PreviousTokenModel(nn.Module):
     """One ``helpers.SelfAttention`` layer and a linear readout to one logit per token.
 
-    ``forward(tokens)`` encodes ``tokens (..., length)`` with :func:`encode_tokens` into
-    ``X (..., length, d)``, computes the context vectors ``Z (..., length, D_V)`` and the
-    weights ``A (..., length, length)``, and returns ``(logits, A)`` with logits
-    ``Z W_out^T + b`` of shape ``(..., length, 6)``. All parameters are float64.
-    Build it with :func:`build_model` to get the lesson's seeded starting weights.
-    Introduced in 12_watching_attention_learn.ipynb.
+    ``forward(tokens (..., length))`` returns ``(logits (..., length, 6), weights (...,
+    length, length))``. All parameters are float64. :func:`build_model` builds it with the
+    lesson's seeded starting weights. Introduced in 12_watching_attention_learn.ipynb.
     """
 
     def __init__(self, length: int = LENGTH, with_positions: bool = True) -> None:
         super().__init__()
-        require_size("length", length)
-        if not isinstance(with_positions, bool):
-            raise TypeError(
-                f"with_positions must be True or False; got {describe(with_positions)}."
-            )
         self.length = length
         self.with_positions = with_positions
         d = len(TOKENS) + (length if with_positions else 0)
@@ -168,14 +102,14 @@ class PreviousTokenModel(nn.Module):
         self.to(DTYPE)
 
     def forward(self, tokens: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        """``(logits (..., length, 6), weights (..., length, length))`` for ``tokens``."""
         _require_tokens(tokens)
         if tokens.shape[-1] != self.length:
             raise ValueError(
                 f"tokens must hold sequences of {self.length} tokens; got shape {tuple(tokens.shape)}."
             )
-        context, weights = self.attention.attend(encode_tokens(tokens, self.with_positions))
-        return self.readout(context), weights
+        x = _encode(tokens, self.with_positions)  # (..., length, d)
+        context, weights = self.attention.attend(x)  # (..., length, D_V), (..., length, length)
+        return self.readout(context), weights  # logits (..., length, 6)
 
 
 def build_model(seed: int = SEED, with_positions: bool = True) -> PreviousTokenModel:
@@ -183,12 +117,9 @@ def build_model(seed: int = SEED, with_positions: bool = True) -> PreviousTokenM
 
     The global random state is restored afterwards, so building a model moves nothing
     else. Introduced in 12_watching_attention_learn.ipynb.
-
-    Raises:
-        TypeError: ``seed`` is not an int, or ``with_positions`` not a bool.
-        ValueError: ``seed`` is negative.
     """
     require_seed("seed", seed)
+    _require_flag(with_positions)
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(seed)
         return PreviousTokenModel(with_positions=with_positions)
@@ -198,12 +129,9 @@ def task_loss(logits: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
     """Mean cross-entropy over every position of every sequence; a 0-D tensor.
 
     ``logits (batch, length, 6)`` and ``targets (batch, length)`` are flattened to
-    ``(batch * length, 6)`` and ``(batch * length,)`` first: ``F.cross_entropy`` expects
-    the classes in dimension 1. Introduced in 12_watching_attention_learn.ipynb.
-
-    Raises:
-        TypeError: ``logits`` is not a float tensor or ``targets`` not an integer tensor.
-        ValueError: the shapes do not fit together.
+    ``(batch * length, 6)`` and ``(batch * length,)`` first, since ``F.cross_entropy``
+    expects the classes in dimension 1; the shapes are checked, so the lesson's pitfall 2
+    raises here. Introduced in 12_watching_attention_learn.ipynb.
     """
     require_tensor("logits", logits, ndim=(3,))
     _require_tokens(targets, "targets")
@@ -216,15 +144,11 @@ def task_loss(logits: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
 
 
 def mean_weight_on_previous(weights: torch.Tensor) -> float:
-    """The mean attention weight that query ``i`` puts on key ``i - 1`` (key ``length - 1`` for 0).
+    """The mean weight that query ``i`` puts on key ``i - 1`` (key ``length - 1`` for query 0).
 
-    The number that shows the pattern was learned: about ``1 / length`` for weights
-    spread evenly, 1 for the perfect pattern. ``weights`` is ``(length, length)`` or
-    ``(batch, length, length)``, rows = queries. Introduced in 12_watching_attention_learn.ipynb.
-
-    Raises:
-        TypeError: ``weights`` is not a floating-point tensor.
-        ValueError: ``weights`` is not 2-D or 3-D, or its last two sizes differ.
+    The number that shows the pattern was learned: about ``1 / length`` for evenly spread
+    weights, 1 for the perfect pattern. ``weights`` is ``(length, length)`` or ``(batch,
+    length, length)``, rows = queries. Introduced in 12_watching_attention_learn.ipynb.
     """
     require_tensor("weights", weights, ndim=(2, 3))
     if weights.shape[-1] != weights.shape[-2]:
@@ -252,21 +176,14 @@ def measure(model: PreviousTokenModel, tokens: torch.Tensor, step: int = 0) -> C
     """Loss, accuracy and attention weights of ``model`` on ``tokens (batch, length)``, no gradients.
 
     Introduced in 12_watching_attention_learn.ipynb.
-
-    Raises:
-        TypeError: ``model`` is not a :class:`PreviousTokenModel`, ``tokens`` not integer.
-        ValueError: ``tokens`` is not 2-D or does not fit the model.
     """
-    if not isinstance(model, PreviousTokenModel):
-        raise TypeError(
-            f"model must be a PreviousTokenModel (build_model()); got {describe(model)}."
-        )
+    _require_model(model)
     _require_tokens(tokens, ndim=(2,))
-    targets = previous_token_targets(tokens)
+    targets = previous_token_targets(tokens)  # (batch, length)
     with torch.no_grad():
-        logits, weights = model(tokens)
+        logits, weights = model(tokens)  # (batch, length, 6), (batch, length, length)
         loss = task_loss(logits, targets).item()
-        predictions = logits.argmax(dim=-1)
+        predictions = logits.argmax(dim=-1)  # (batch, length)
         accuracy = (predictions == targets).to(DTYPE).mean().item()
     return Checkpoint(step, loss, accuracy, mean_weight_on_previous(weights), weights, predictions)
 
@@ -277,14 +194,6 @@ class TrainingRun:
 
     batch_losses: list[float]  # the training batch's loss at each step, before its update
     checkpoints: list[Checkpoint] = field(default_factory=list)  # steps 0, record_every, ...
-
-
-def _require_positive(name: str, value: object) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise TypeError(f"{name} must be a positive number; got {describe(value)}.")
-    if not (math.isfinite(value) and value > 0):
-        raise ValueError(f"{name} must be a positive, finite number; got {value}.")
-    return float(value)
 
 
 def train(
@@ -299,23 +208,14 @@ def train(
 ) -> TrainingRun:
     """Train ``model`` in place with Adam on fresh random batches; record checkpoints.
 
-    Each step draws ``batch_size`` sequences from ``generator``, computes
-    :func:`task_loss`, then ``zero_grad``, ``backward``, ``step``: the loop that
-    12_watching_attention_learn.ipynb first writes inline. Every ``record_every`` steps
-    (and after the last) the model is measured on ``held_out (batch, length)`` with
-    :func:`measure`; measuring draws no random numbers, so it does not change the
-    training. It runs on one thread (``torch.set_num_threads(1)``, restored afterwards),
-    as the lesson does, so sums run in the same order on every machine.
-
-    Raises:
-        TypeError: an argument has the wrong type.
-        ValueError: a size or the learning rate is not positive, or ``held_out`` does
-            not fit the model.
+    The loop that 12_watching_attention_learn.ipynb first writes inline: each step draws
+    ``batch_size`` sequences from ``generator``, computes :func:`task_loss`, then
+    ``zero_grad``, ``backward``, ``step``. Every ``record_every`` steps (and after the
+    last) it measures the model on ``held_out (batch, length)``; measuring draws no random
+    numbers, so it does not change the training. It runs on one thread (restored
+    afterwards), so sums run in the same order on every machine.
     """
-    if not isinstance(model, PreviousTokenModel):
-        raise TypeError(
-            f"model must be a PreviousTokenModel (build_model()); got {describe(model)}."
-        )
+    _require_model(model)
     _require_generator(generator)
     _require_tokens(held_out, "held_out", ndim=(2,))
     require_size("steps", steps)
@@ -329,8 +229,8 @@ def train(
         losses: list[float] = []
         checkpoints = [measure(model, held_out, 0)]
         for step in range(1, steps + 1):
-            tokens = random_sequences(batch_size, generator, length=model.length)
-            logits, _ = model(tokens)
+            tokens = random_sequences(batch_size, generator, length=model.length)  # (batch, length)
+            logits, _ = model(tokens)  # (batch, length, 6)
             loss = task_loss(logits, previous_token_targets(tokens))
             optimizer.zero_grad()
             loss.backward()
@@ -365,11 +265,58 @@ def token_labels(tokens: torch.Tensor) -> list[str]:
 def lesson_run(record_every: int = RECORD_EVERY) -> TrainingRun:
     """The lesson's training run: :func:`build_model` trained by :func:`train` on :func:`lesson_data`.
 
-    Computed once per ``record_every`` (about 0.2 s) and shared: the explorer and the
-    exercise checks of 12_watching_attention_learn.ipynb read it, never change it.
-    Recording more often changes nothing in the training, only how many checkpoints
-    there are. Introduced in 12_watching_attention_learn.ipynb.
+    Computed once per ``record_every`` and shared: the explorer and the exercise checks of
+    12_watching_attention_learn.ipynb read it, never change it. Recording more often
+    changes nothing in the training, only how many checkpoints there are.
     """
-    require_size("record_every", record_every)
     generator, held_out = lesson_data()
     return train(build_model(), generator, held_out, record_every=record_every)
+
+
+# ---- input checks: the functions above that the lesson calls with its own tensors --------
+
+
+def _require_tokens(
+    tokens: object, name: str = "tokens", ndim: tuple[int, ...] = (1, 2)
+) -> torch.Tensor:
+    """``tokens`` if it is an integer tensor of token ids (``0 .. 5``) of a rank in ``ndim``."""
+    require_tensor(name, tokens, ndim=ndim, floating=False)
+    assert isinstance(tokens, torch.Tensor)
+    if tokens.dtype not in (torch.int64, torch.int32):
+        raise TypeError(
+            f"{name} must be an integer tensor (torch.int64); got dtype {tokens.dtype}."
+        )
+    if tokens.min() < 0 or tokens.max() >= len(TOKENS):
+        raise ValueError(
+            f"{name} must lie in 0 .. {len(TOKENS) - 1}; "
+            f"got values from {tokens.min().item()} to {tokens.max().item()}."
+        )
+    return tokens
+
+
+def _require_flag(with_positions: object) -> None:
+    if not isinstance(with_positions, bool):
+        raise TypeError(f"with_positions must be True or False; got {describe(with_positions)}.")
+
+
+def _require_model(model: object) -> None:
+    if not isinstance(model, PreviousTokenModel):
+        raise TypeError(
+            f"model must be a PreviousTokenModel (build_model()); got {describe(model)}."
+        )
+
+
+def _require_generator(generator: object) -> None:
+    if not isinstance(generator, torch.Generator):
+        raise TypeError(
+            "generator must be a torch.Generator (e.g. torch.Generator().manual_seed(123)); "
+            f"got {describe(generator)}."
+        )
+
+
+def _require_positive(name: str, value: object) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise TypeError(f"{name} must be a positive number; got {describe(value)}.")
+    if not (math.isfinite(value) and value > 0):
+        raise ValueError(f"{name} must be a positive, finite number; got {value}.")
+    return float(value)

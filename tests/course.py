@@ -96,16 +96,7 @@ def lesson_members(suffix: str = "", prefix: str = "") -> dict[str, Callable[...
 
 def exercise_checks() -> dict[str, Callable[[Any], Any]]:
     """Every exercise check (``check_*``) of every lesson, by name."""
-    import helpers.beyond_exercises as beyond_exercises
-    import helpers.exercises as exercises
-
-    old = {
-        name: function
-        for module in (exercises, beyond_exercises)
-        for name, function in inspect.getmembers(module, inspect.isfunction)
-        if name.startswith("check_") and function.__module__ == module.__name__
-    }
-    return old | lesson_members(prefix="check_")
+    return lesson_members(prefix="check_")
 
 
 def explorer_factories() -> dict[str, Callable[[], Any]]:

@@ -158,3 +158,31 @@ def test_the_benchmark_inputs_are_four_dimensional_and_seeded() -> None:
     first, second = bench_attention.inputs(16), bench_attention.inputs(16)
     assert first[0].shape == (1, 1, 16, 64) and first[0].dtype == torch.float32
     assert all(torch.equal(a, b) for a, b in zip(first, second, strict=True))
+
+
+# ---- bad input: the functions lesson 11 calls, which learners call with their own numbers ----
+
+BAD_INPUT = [
+    (lambda: score_matrix_bytes("9"), TypeError, "n must be a positive int; got '9'"),
+    (lambda: score_matrix_bytes(0), ValueError, "n must be a positive int; got 0"),
+    (lambda: score_matrix_bytes(9, heads=1.5), TypeError, "heads must be a positive int"),
+    (lambda: score_matrix_bytes(9, batch=0), ValueError, "batch must be a positive int; got 0"),
+    (lambda: score_matrix_bytes(9, dtype="float32"), TypeError, "dtype must be a torch.dtype such as torch.float32; got 'float32' (type str)"),
+    (lambda: score_matrix_bytes(9, dtype=torch.int64), ValueError, "dtype must be a floating-point dtype (scores are real numbers); got torch.int64"),
+    (lambda: attention_multiply_adds(True, 2, 4), TypeError, "n must be a positive int; got True"),
+    (lambda: attention_multiply_adds(9, -1, 4), ValueError, "d_k must be a positive int; got -1"),
+    (lambda: attention_multiply_adds(9, 2, 4.0), TypeError, "d_v must be a positive int"),
+    (lambda: projection_multiply_adds(9, 0, 2, 4), ValueError, "d must be a positive int; got 0"),
+    (lambda: projection_multiply_adds(9, 3, 2, 4, heads=0), ValueError, "heads must be a positive int; got 0"),
+    (lambda: human_bytes(1.5), TypeError, "count must be an int number of bytes; got 1.5"),
+    (lambda: human_bytes(-1), ValueError, "count must be zero or positive; got -1"),
+    (lambda: log_log_slope("ab", [1, 2]), TypeError, "x must be a list of positive numbers"),
+    (lambda: log_log_slope([1, 2], [1, "2"]), TypeError, "y must hold numbers only"),
+    (lambda: log_log_slope([1, 2], [0, 1]), ValueError, "y must hold positive numbers"),
+    (lambda: log_log_slope([1], [1]), ValueError, "at least 2; got 1 and 1"),
+    (lambda: log_log_slope([1, 2, 4], [1, 4]), ValueError, "x and y must hold the same number of points, at least 2; got 3 and 2"),
+    (lambda: log_log_slope([2, 2], [1, 4]), ValueError, "the first and last x must differ"),
+    (lambda: load_measured_costs(42), TypeError, "path must be a str or pathlib.Path; got 42"),
+    # tools/bench_attention.py (`make bench`) measures the functions whose costs this module reads
+    (lambda: bench_attention.attention_function("mine"), ValueError, "function must be one of"),
+]  # fmt: skip

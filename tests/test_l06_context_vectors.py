@@ -107,3 +107,12 @@ def test_check_uniform_context() -> None:
     assert "the wrong dimension" in verdict(check, value.mean(dim=1).numpy())
     assert "that is the sum of the value rows" in verdict(check, value.sum(dim=0))
     assert "not the average of the value rows" in verdict(check, torch.zeros(4))
+
+
+BAD_INPUT = [
+    (lambda: lesson.contributions(torch.full((3, 3), 1 / 3), torch.ones(2, 4), ["a", "b", "c"], 0), ValueError, "value must be a 2-D tensor with one row per word (3); got tensor"),
+    (lambda: lesson.contributions([[1.0]], torch.ones(1, 4), ["a"], 0), TypeError, "weights must be a 2-D float tensor (queries x keys); got [[1.0]]"),
+    (lambda: lesson.contributions(torch.ones(9, 9), torch.ones(9, 4), WORDS[:8], 0), ValueError, "weights must have one row and one column per word, (8, 8); got shape (9, 9)"),
+    (lambda: lesson.contributions(torch.ones(9, 9), torch.ones(9, 4), WORDS, 9), ValueError, "query_index must be from 0 to 8; got 9"),
+    (lambda: lesson.contributions(torch.ones(9, 9), torch.ones(9, 4), "The quick", 0), TypeError, "words must be a list of strings; got 'The quick'"),
+]  # fmt: skip

@@ -8,7 +8,7 @@ import pytest
 import torch
 
 import helpers
-from helpers import lesson
+from helpers import course as lesson
 
 
 def test_seeds_torch_and_python() -> None:

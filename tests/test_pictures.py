@@ -121,3 +121,30 @@ def test_token_boxes_describe_only_what_they_draw() -> None:
         "Each word above its id, in sentence order (first 16 of 20"
     )
     assert picture_text(picture.html()).count("position") == 16
+
+
+def test_heatmap_without_labels_or_numbers() -> None:
+    picture = Heatmap([[1.0] * 3] * 2, "ones")
+    assert picture_text(picture.html()) == "" and picture.html().count("<td") == 6
+
+
+def test_bars_scale_to_the_largest_and_name_each_series() -> None:
+    picture = Bars(["a", "b"], {"weight": [0.25, 0.75]}, "two bars", bar_height=60)
+    assert picture_text(picture.html()) == "0.25 a 0.75 b"
+    assert "height:20px" in picture.html() and "height:60px" in picture.html()
+    two = Bars(["a"], {"unscaled": [1.0], "scaled": [0.5]}, "d", number_format=None)
+    assert picture_text(two.html()) == "unscaled scaled a", "a legend names each series"
+
+
+def test_number_lines_mark_the_chosen_dot() -> None:
+    picture = NumberLines({"dimension 0": [-1.0, 1.0], "dimension 1": [0.5, 0.0]}, "two lines",
+                          marked=1, limit=2.0)  # fmt: skip
+    markup = picture.html()
+    assert picture_text(markup) == "-2.00 0 2.00 dimension 0 1.0000 dimension 1 0.0000"
+    assert "left:25.00%" in markup and "left:75.00%" in markup  # -1 and 1 of ±2
+
+
+def test_token_boxes_show_unknown_words_as_a_question_mark() -> None:
+    picture = TokenBoxes(["the", "cat", "the"], [1, None, 1])
+    assert picture.description == "Each word above its id, in sentence order: the 1, cat ?, the 1."
+    assert picture_text(picture.html()) == "the 1 position 0 cat ? position 1 the 1 position 2"

@@ -104,7 +104,7 @@ def test_strongest_keys_of_the_previous_token_head() -> None:
 
 def test_importing_helpers_stays_cheap() -> None:
     code = (
-        "import sys, helpers, helpers.real_model, helpers.beyond_explorers;"
+        "import sys, helpers, helpers.real_model, helpers.lessons.l13_a_real_models_attention;"
         "print('transformers' in sys.modules)"
     )
     result = subprocess.run(
@@ -131,3 +131,28 @@ def test_a_missing_package_is_named(monkeypatch: pytest.MonkeyPatch) -> None:
     with pytest.raises(ModuleNotFoundError, match=r"requirements-model\.txt") as caught:
         real_model.require_model_packages()
     assert caught.value.name == "no_such_model_package_here"
+
+
+# ---- bad input: what the lesson calls with its own tensors checks them --------------------
+H = torch.zeros(11, 384)
+
+BAD_INPUT = [
+    (lambda: real_model.tokenize("  "), ValueError, "sentence must contain at least one word; got '  '"),
+    (lambda: real_model.tokenize(3), TypeError, "sentence must be a string of words; got 3 (type int)."),
+    (lambda: real_model.run_model(""), ValueError, "sentence must contain"),
+    (lambda: real_model.recompute_head(H, 6, 0), ValueError, "layer must be from 0 to 5; got 6"),
+    (lambda: real_model.head_projections(-1, 0), ValueError, "layer must be from 0 to 5; got -1"),
+    (lambda: real_model.recompute_head(H, "0", 0), TypeError, "layer must be an int"),
+    (lambda: real_model.head_projections(True, 0), TypeError, "layer must be an int"),
+    (lambda: real_model.recompute_head(H, 0, 12), ValueError, "head must be from 0 to 11; got 12"),
+    (lambda: real_model.head_projections(0, 2.0), TypeError, "head must be an int"),
+    (lambda: real_model.require_layer_head(0, -1), ValueError, "head must be from 0 to 11; got -1"),
+    (lambda: real_model.require_layer_head(None, 0), TypeError, "layer must be an int from 0 to 5; got None (type NoneType)"),
+    (lambda: real_model.recompute_head([[0.0]], 0, 0), TypeError, "layer_input must be"),
+    (lambda: real_model.recompute_head(torch.zeros(11, 384, dtype=torch.long), 0, 0), TypeError, "layer_input must hold floating-point"),
+    (lambda: real_model.recompute_head(torch.zeros(11, 32), 0, 0), ValueError, "layer_input must have 384 features in its last dimension (d_model); got shape (11, 32)."),
+    (lambda: real_model.recompute_head(torch.zeros(384), 0, 0), ValueError, "layer_input must be a 2-D or 3-D"),
+    (lambda: real_model.recompute_head(H, 0, 0, [1] * 11), TypeError, "attention_mask must be a tensor of 1s and 0s; got [1, 1"),
+    (lambda: real_model.recompute_head(H, 0, 0, torch.ones(9)), ValueError, "attention_mask must have shape (11,) (one entry per token of layer_input); got (9,)."),
+]  # fmt: skip
+"""The functions 13_a_real_models_attention.ipynb calls with its own tensors, given wrong ones."""

@@ -176,3 +176,52 @@ def test_task_loss_and_mean_weight() -> None:
         training.mean_weight_on_previous(torch.full((3, 6, 6), 1 / 6, dtype=torch.float64)), CHANCE
     )
     assert training.mean_weight_on_previous(torch.eye(6)) == 0.0
+
+
+# ---- bad input: what the lesson calls with its own tensors checks them --------------------
+
+
+def _model() -> training.PreviousTokenModel:
+    return training.build_model()
+
+
+def _held() -> torch.Tensor:
+    return training.lesson_data()[1]
+
+
+def _gen() -> torch.Generator:
+    return torch.Generator().manual_seed(1)
+
+
+BAD_INPUT = [
+    (lambda: training.previous_token_targets([1, 2, 3]), TypeError, "tokens must be a 1-D or 2-D torch.Tensor; got [1, 2, 3] (type list) (wrap it with torch.tensor(...))."),
+    (lambda: training.previous_token_targets(torch.ones(2, 6)), TypeError, "tokens must be an integer tensor"),
+    (lambda: training.encode_tokens(torch.zeros(1, 2, 6, dtype=torch.long)), ValueError, "tokens must be a 1-D or 2-D tensor; got a 3-D"),
+    (lambda: training.encode_tokens(torch.tensor([0, 6])), ValueError, "tokens must lie in 0 .. 5; got values from 0 to 6"),
+    (lambda: training.encode_tokens(torch.tensor([-1, 2])), ValueError, "tokens must lie in 0 .. 5"),
+    (lambda: training.encode_tokens(torch.tensor([0, 1]), 1), TypeError, "with_positions must be True or False; got 1 (type int)."),
+    (lambda: training.build_model(with_positions="yes"), TypeError, "with_positions must be True or False"),
+    (lambda: training.build_model(1.5), TypeError, "seed must be an int"),
+    (lambda: training.build_model(-1), ValueError, "seed must be zero or positive; got -1"),
+    (lambda: _model()(torch.zeros(2, 5, dtype=torch.long)), ValueError, "tokens must hold sequences of 6 tokens; got shape (2, 5)"),
+    (lambda: _model()(torch.zeros(2, 6)), TypeError, "tokens must be an integer tensor (torch.int64); got dtype torch.float32."),
+    (lambda: training.task_loss(torch.zeros(6, 6), torch.zeros(6, dtype=torch.long)), ValueError, "logits must be a 3-D tensor"),
+    (lambda: training.task_loss(torch.zeros(2, 6, 6), torch.zeros(2, 5, dtype=torch.long)), ValueError, "logits must have shape (batch, length, 6) and targets (batch, length)"),
+    (lambda: training.task_loss(torch.zeros(2, 6, 6), torch.zeros(2, 6)), TypeError, "targets must be an integer tensor"),
+    (lambda: training.mean_weight_on_previous(torch.zeros(6, 5)), ValueError, "weights must be square"),
+    (lambda: training.mean_weight_on_previous(torch.zeros(6, 6, dtype=torch.long)), TypeError, "weights must hold floating-point numbers"),
+    (lambda: training.mean_weight_on_previous(torch.zeros(6)), ValueError, "weights must be a 2-D or 3-D tensor"),
+    (lambda: training.measure(object(), _held()), TypeError, "model must be a PreviousTokenModel"),
+    (lambda: training.measure(_model(), _held()[0]), ValueError, "tokens must be a 2-D tensor"),
+    (lambda: training.train(torch.nn.Linear(2, 2), _gen(), _held()), TypeError, "model must be a PreviousTokenModel"),
+    (lambda: training.train(_model(), None, _held()), TypeError, "generator must be a torch.Generator (e.g. torch.Generator().manual_seed(123)); got None (type NoneType)."),
+    (lambda: training.train(_model(), _gen(), torch.zeros(4, 6)), TypeError, "held_out must be an integer tensor"),
+    (lambda: training.train(_model(), _gen(), _held(), steps=0), ValueError, "steps must be a positive int; got 0"),
+    (lambda: training.train(_model(), _gen(), _held(), learning_rate="0.02"), TypeError, "learning_rate must be a positive number"),
+    (lambda: training.train(_model(), _gen(), _held(), learning_rate=-0.1), ValueError, "learning_rate must be a positive, finite number; got -0.1"),
+    (lambda: training.train(_model(), _gen(), _held(), learning_rate=float("nan")), ValueError, "learning_rate must be a positive, finite number"),
+    (lambda: training.train(_model(), _gen(), _held(), batch_size=0), ValueError, "batch_size must be a positive int"),
+    (lambda: training.train(_model(), _gen(), _held(), record_every=2.5), TypeError, "record_every must be a positive int"),
+    (lambda: training.token_labels(_held()), ValueError, "tokens must be a 1-D tensor"),
+]  # fmt: skip
+"""The functions 12_watching_attention_learn.ipynb calls with its own tensors, given wrong ones."""

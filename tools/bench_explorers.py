@@ -56,13 +56,12 @@ def kernel_side() -> dict[str, list[float]]:
     """Callback time per explorer: each control cycled through a few values, in-process."""
     import ipywidgets as widgets
 
-    import helpers.beyond_explorers as beyond_explorers
-    import helpers.explorers as explorers
+    from helpers.lessons import all_modules
 
     timings: dict[str, list[float]] = {}
     factories = [
         (name, factory)
-        for module in (explorers, beyond_explorers)
+        for module in all_modules()
         for name, factory in inspect.getmembers(module, inspect.isfunction)
         if name.endswith("_explorer") and factory.__module__ == module.__name__
     ]

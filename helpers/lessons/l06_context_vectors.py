@@ -11,6 +11,7 @@ from typing import Any
 
 import torch
 
+from helpers._validate import describe, require_index, require_weights
 from helpers.attention import CourseSteps, rebuild_steps
 from helpers.ui.answers import (
     Verdict,
@@ -47,6 +48,12 @@ def contributions(
     (word ``j``'s contribution); right, their sum, the context vector. Orange positive,
     purple negative, one scale for both. Introduced in 06_context_vectors.ipynb ("Picture").
     """
+    require_weights("weights", weights, words)
+    require_index("query_index", query_index, len(words))
+    if not isinstance(value, torch.Tensor) or value.dim() != 2 or value.shape[0] != len(words):
+        raise ValueError(
+            f"value must be a 2-D tensor with one row per word ({len(words)}); got {describe(value)}."
+        )
     row = weights.detach()[query_index]
     parts = (row[:, None] * value.detach()).T  # (d_v, n)
     context = parts.sum(dim=1, keepdim=True)  # (d_v, 1)

@@ -120,7 +120,10 @@ def _as_tensor(answer: Any) -> torch.Tensor | None:
         return None
     else:
         try:
-            tensor = torch.as_tensor(answer.tolist() if hasattr(answer, "tolist") else answer)
+            values = answer.tolist() if hasattr(answer, "tolist") else answer
+            tensor = torch.as_tensor(values)
+            if tensor.is_floating_point():  # Python floats: read in float64, not float32
+                tensor = torch.as_tensor(values, dtype=torch.float64)
         except (TypeError, ValueError, RuntimeError):
             return None
     if tensor.dtype == torch.bool or tensor.is_complex():
@@ -135,9 +138,13 @@ def shape_of(answer: Any) -> tuple[int, ...] | None:
 
 
 def read_tensor(
-    answer: Any, shape: tuple[int, ...], what: str, hint: str
+    answer: Any, shape: tuple[int, ...], what: str, hint: str, finite: bool = True
 ) -> tuple[torch.Tensor | None, Verdict | None]:
-    """``answer`` as a float64 tensor of ``shape``, or ``(None, the verdict saying why not)``."""
+    """``answer`` as a float64 tensor of ``shape``, or ``(None, the verdict saying why not)``.
+
+    ``finite=False`` lets ``±inf`` and NaN through, for answers that hold them on purpose
+    (an additive mask's ``-inf``); the check then judges them itself.
+    """
     tensor = _as_tensor(answer)
     if tensor is None:
         return None, not_yet(
@@ -159,7 +166,7 @@ def read_tensor(
             ),
             hint,
         )
-    if not torch.isfinite(tensor).all():
+    if finite and not torch.isfinite(tensor).all():
         return None, not_yet(_("your answer holds NaN or infinity."), hint)
     return tensor, None
 

@@ -41,6 +41,11 @@ def show(picture: Figure | Picture | Row, description: str | None = None) -> Non
     from IPython.display import display
 
     if not isinstance(picture, Figure):
+        if not hasattr(picture, "draw") and not isinstance(picture, Row):
+            raise TypeError(
+                "picture must be a matplotlib Figure or a picture description "
+                f"(helpers.ui.pictures); got {describe(picture)}."
+            )
         description = description or picture.description
         picture = figure(picture)
     if not isinstance(description, str) or not description.strip():
@@ -164,14 +169,23 @@ def pipeline_figure(number: int) -> Figure:
         _box_row(ax, core, 0, 1.3, 1)
         ax.text(0.1, 1.15, "Beyond the article", fontsize=9, color=INK, va="center")
         _box_row(ax, beyond, number - CORE, -0.05, CORE + 1)
-        x, y = number - CORE - 0.5, 1.15
+        x, y = number - CORE - 0.5, 0.99  # just above its box, below the row's title
     ax.text(x, y, "you are here", ha="center", va="center", fontsize=9, color=BLUE,
             style="italic")  # fmt: skip
     return fig
 
 
+def _require_lesson(name: str, number: object, first: int, last: int) -> int:
+    if isinstance(number, bool) or not isinstance(number, int):
+        raise TypeError(f"{name} must be an int from {first} to {last}; got {describe(number)}.")
+    if not first <= number <= last:
+        raise ValueError(f"{name} must be from {first} to {last}; got {number}.")
+    return number
+
+
 def show_pipeline(step: int) -> None:
     """Show where core lesson ``step`` (1-7) sits among the article's seven steps."""
+    _require_lesson("step", step, 1, CORE)
     name = lesson(step).name.replace("\n", " ")
     show(
         pipeline_figure(step),
@@ -181,6 +195,7 @@ def show_pipeline(step: int) -> None:
 
 def show_beyond(number: int) -> None:
     """Show where lesson ``number`` (8 on) sits among the lessons beyond the article."""
+    _require_lesson("lesson", number, CORE + 1, LESSONS[-1].number)
     name = lesson(number).name.replace("\n", " ")
     beyond = len([row for row in LESSONS if not row.core])
     show(

@@ -532,10 +532,15 @@ class Sign:
 
 @dataclass(frozen=True)
 class Row:
-    """Several pictures side by side, top-aligned; each keeps its own description."""
+    """Several pictures side by side, top-aligned; each keeps its own description.
+
+    With ``rows_to_scale`` the figure draws every heatmap row equally tall, top-aligned as
+    in the HTML, so a 3-row matrix beside a 9-row one is a third as tall (03's X @ W = Q).
+    """
 
     parts: tuple[Picture | Sign, ...]
     gap: int = 24
+    rows_to_scale: bool = False
 
     @property
     def description(self) -> str:
@@ -558,7 +563,15 @@ def figure(picture: Picture | Row) -> Any:
     ratios = [w for w, _ in sizes]
     fig = Figure(figsize=(min(sum(w for w, _ in sizes), 11.0), max(h for _, h in sizes)))
     grid = fig.add_gridspec(1, len(parts), width_ratios=ratios)
-    for part, spec in zip(parts, grid, strict=True):
-        part.draw(fig.add_subplot(spec))
+    axes = [fig.add_subplot(spec) for spec in grid]
+    for part, ax in zip(parts, axes, strict=True):
+        part.draw(ax)
     fig.tight_layout()
+    if isinstance(picture, Row) and picture.rows_to_scale:
+        tallest = max(len(p.values) for p in parts if isinstance(p, Heatmap))
+        for part, ax in zip(parts, axes, strict=True):
+            if isinstance(part, Heatmap) and len(part.values) < tallest:
+                box = ax.get_position()
+                height = box.height * len(part.values) / tallest
+                ax.set_position((box.x0, box.y1 - height, box.width, height))
     return fig

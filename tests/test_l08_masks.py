@@ -1,12 +1,13 @@
-"""Lesson 08 (masks): its figures, its explorer and its exercise checks (issue 9).
+"""Lesson 08, masks: its picture, its explorer, its exercise checks, and helpers.masks' bad input.
 
-Numbers are computed here from the article's own code (tests/article_reference.py) with
-plain PyTorch, independently of helpers; expected texts are written out.
+Numbers come from the article's own code (tests/article_reference.py) with plain PyTorch,
+independently of helpers; expected texts are written out.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import Any
 
 import ipywidgets as widgets
@@ -14,21 +15,17 @@ import pytest
 import torch
 import torch.nn.functional as F
 from article_reference import run_article
-from matplotlib.figure import Figure
+from course import figure_text, picture_labels, picture_text
 
-import helpers.beyond_exercises as checks
-from helpers.beyond_explorers import (
-    causal_mask_explorer,
-    causal_weights,
-)
-from helpers.beyond_figures import causal_explorer_figure, causal_weights_figure
-from helpers.figures import render_png
-from helpers.html_pictures import picture_labels, picture_text
-from helpers.masks import padding_mask
+from helpers.lessons import l08_masks as lesson
+from helpers.masks import causal_mask, padding_mask
+from helpers.ui.pictures import ORANGE, Bars, Heatmap
 
 WORDS = ["The", "quick", "brown", "fox", "jumps", "over", "a", "lazy", "dog"]
 CAUSAL = torch.tril(torch.ones(9, 9, dtype=torch.bool))
 EVERYTHING = torch.ones(9, 9, dtype=torch.bool)
+FIVE = torch.tril(torch.ones(5, 5, dtype=torch.bool))
+PADDING = torch.tensor([[[True, True, False, False]], [[True, True, True, True]]])
 
 
 @pytest.fixture(scope="module")
@@ -42,57 +39,70 @@ def article_weights(article: dict[str, Any], mask: torch.Tensor) -> torch.Tensor
     return F.softmax(scores.masked_fill(~mask, float("-inf")), dim=-1)
 
 
+def fox_self_weight() -> torch.Tensor:
+    with torch.random.fork_rng(devices=[]):
+        return article_weights(run_article(), CAUSAL)[3, 3]
+
+
+RIGHT_ANSWERS = {
+    "check_causal_mask_of_five": lambda: FIVE.clone(),
+    "check_fox_self_weight": fox_self_weight,
+    "check_padding_mask_2_4": lambda: PADDING.clone(),
+}
+"""The right answer of each exercise, computed without helpers (tests/test_answers.py)."""
+
+
 # ---- the weights the lesson and its explorer use ----------------------------------------
 
 
 def test_causal_weights_are_the_article_scores_masked(article: dict[str, Any]) -> None:
-    weights, mask = causal_weights(True)
+    weights, mask = lesson.causal_weights(True)
     assert torch.equal(mask, CAUSAL)
     assert torch.allclose(weights, article_weights(article, CAUSAL))
     assert weights[0, 0] == 1 and (weights[0, 1:] == 0).all()
     assert torch.allclose(weights.sum(dim=-1), torch.ones(9))
-    unmasked, everything = causal_weights(False)
+    unmasked, everything = lesson.causal_weights(False)
     assert torch.equal(everything, EVERYTHING)
     assert torch.equal(unmasked, article["attention_weights"].detach())
 
 
 def test_causal_weights_leave_the_random_state_alone() -> None:
+    lesson.course.cache_clear()
+    lesson.causal_weights.cache_clear()
     torch.manual_seed(7)
     expected = torch.rand(3)
     torch.manual_seed(7)
-    causal_weights(True)
+    lesson.causal_weights(True)
     assert torch.equal(torch.rand(3), expected)
 
 
-# ---- figures ----------------------------------------------------------------------------
+# ---- picture ----------------------------------------------------------------------------
 
 
-def test_causal_weights_figure_draws_two_labelled_panels(article: dict[str, Any]) -> None:
-    fig = causal_weights_figure(
-        article["attention_weights"], article_weights(article, CAUSAL), CAUSAL, WORDS
-    )
-    assert isinstance(fig, Figure)
-    left, right = fig.axes[:2]
+def test_causal_weights_figure_draws_two_panels_and_the_future_line(
+    article: dict[str, Any],
+) -> None:
+    masked = article_weights(article, CAUSAL)
+    fig = lesson.causal_weights_figure(article["attention_weights"], masked, CAUSAL, WORDS)
+    left, right = fig.axes
     assert [t.get_text() for t in left.get_xticklabels()] == WORDS
     assert [t.get_text() for t in right.get_yticklabels()] == WORDS
-    assert "No mask" in left.get_title() and "Causal mask" in right.get_title()
-    numbers = [t.get_text() for t in right.texts]
-    assert len(numbers) == 45, "blocked cells carry no number: 81 - 36 annotated"
-    assert numbers[0] == "1.00" and "0.81" in numbers
-    assert render_png(fig).startswith(b"\x89PNG")
+    assert left.get_title().startswith("No mask") and right.get_title().startswith("Causal mask")
+    assert left.get_xlabel() == "key (column)" and left.get_ylabel() == "query (row)"
+    numbers = [t.get_text() for t in right.texts if t.get_text() != "×"]
+    assert len(numbers) == 45, "81 cells, 36 blocked"
+    assert [t.get_text() for t in right.texts].count("×") == 36
+    assert numbers[0] == "1.00" and f"{masked[3, 3]:.2f}" == "0.81" and "0.81" in numbers
+    assert "×" not in figure_text(fig).split("Causal mask")[0], "the left panel blocks nothing"
+    for ax in (left, right):
+        (line,) = ax.lines
+        assert line.get_color() == ORANGE
+        assert list(zip(line.get_xdata(), line.get_ydata(), strict=True))[:3] == [
+            (1, 0), (1, 1), (2, 1)
+        ], "the staircase runs along the diagonal's right edge"  # fmt: skip
 
 
-def test_causal_explorer_figure_hatches_the_blocked_keys(article: dict[str, Any]) -> None:
-    weights = article_weights(article, CAUSAL)
-    fig = causal_explorer_figure(weights, CAUSAL, WORDS, 3, "a caption")
-    heat, bars = fig.axes
-    assert bars.get_title() == "a caption"
-    hatched = [p for p in bars.patches if p.get_hatch() == "///"]
-    assert len(hatched) == 5, "one hatched column per key after 'fox'"
-    assert len([p for p in heat.patches if p.get_hatch() == "///"]) == 36
-
-
-# ---- the explorer -----------------------------------------------------------------------
+# ---- explorer ---------------------------------------------------------------------------
 
 HEADER = "key          The   quick   brown     fox   jumps    over       a    lazy     dog"
 
@@ -104,17 +114,13 @@ def grid_label(query: str, blocked: int) -> str:
     )
 
 
-def explorer_png(article: dict[str, Any], mask: torch.Tensor, index: int, caption: str) -> bytes:
-    weights = article_weights(article, mask)
-    return render_png(causal_explorer_figure(weights, mask, WORDS, index, caption))
-
-
 def test_drive_causal_mask_explorer(article: dict[str, Any]) -> None:
-    explorer = causal_mask_explorer()
+    explorer = lesson.causal_mask_explorer()
     query, causal = explorer.controls["query"], explorer.controls["causal"]
     assert isinstance(query, widgets.Dropdown) and isinstance(causal, widgets.Checkbox)
     assert [label for label, _ in query.options][:4] == ["0: The", "1: quick", "2: brown", "3: fox"]
     assert query.value == 3 and causal.value is True
+    assert explorer.picture.layout.height == "170px"
 
     assert explorer.shown_text() == (
         "query 3: 'fox'; causal mask on (it may attend to keys 0 to 3)\n"
@@ -130,9 +136,12 @@ def test_drive_causal_mask_explorer(article: dict[str, Any]) -> None:
     ]
     shown = picture_text(explorer.picture.value)
     assert "weights of query 'fox' (causal mask)" in shown and "× lazy" in shown
-    assert explorer.snapshot_png() == explorer_png(
-        article, CAUSAL, 3, "weights of query 'fox' (causal mask)"
-    )
+    assert shown.startswith("rows = queries, columns = keys The qui bro fox jum ove a laz dog")
+    grid, bars = explorer.view.picture.parts
+    assert isinstance(grid, Heatmap) and isinstance(bars, Bars)
+    assert grid.framed_row == 3 and grid.blocked == (~CAUSAL).tolist()
+    assert torch.allclose(torch.tensor(grid.values), article_weights(article, CAUSAL))
+    assert bars.top == 1.0 and len(bars.series["weight"]) == 9
 
     causal.value = False
     assert explorer.shown_text() == (
@@ -144,9 +153,9 @@ def test_drive_causal_mask_explorer(article: dict[str, Any]) -> None:
     )
     assert picture_labels(explorer.picture.value)[0] == grid_label("fox", 0)
     assert "×" not in picture_text(explorer.picture.value)
-    assert explorer.snapshot_png() == explorer_png(
-        article, EVERYTHING, 3, "weights of query 'fox' (no mask)"
-    )
+    assert "weights of query 'fox' (no mask)" in picture_text(explorer.picture.value)
+    grid, _ = explorer.view.picture.parts
+    assert torch.equal(torch.tensor(grid.values), article["attention_weights"].detach())
 
     query.value = 0
     assert explorer.shown_text() == (
@@ -169,9 +178,6 @@ def test_drive_causal_mask_explorer(article: dict[str, Any]) -> None:
         "Weights of query 'The' over the keys: The 1.00, quick blocked, brown blocked, "
         "fox blocked, jumps blocked, over blocked, a blocked, lazy blocked, dog blocked."
     )
-    assert explorer.snapshot_png() == explorer_png(
-        article, CAUSAL, 0, "weights of query 'The' (causal mask)"
-    )
 
     query.value = 8
     last = (
@@ -192,8 +198,6 @@ def test_drive_causal_mask_explorer(article: dict[str, Any]) -> None:
 
 # ---- exercise checks --------------------------------------------------------------------
 
-FIVE = torch.tril(torch.ones(5, 5, dtype=torch.bool))
-
 
 @pytest.mark.parametrize(
     ("answer", "expected"),
@@ -211,7 +215,7 @@ FIVE = torch.tril(torch.ones(5, 5, dtype=torch.bool))
     ],
 )
 def test_check_causal_mask_of_five(answer: Any, expected: str) -> None:
-    assert expected in checks.check_causal_mask_of_five(answer).message
+    assert expected in lesson.check_causal_mask_of_five(answer).message
 
 
 @pytest.mark.parametrize(
@@ -220,22 +224,18 @@ def test_check_causal_mask_of_five(answer: Any, expected: str) -> None:
         (0.8132, "Correct! 0.8132: with the 5 later words hidden"),
         (torch.tensor(0.81316), "Correct!"),
         (torch.tensor([0.8132]), "Correct!"),
+        (0.8135, "Correct!"),
+        (0.81, "close, but not precise enough"),
         (0.3473, "that is the weight without the mask"),
         (0.6026, "the blocked scores were set to 0"),
         (0.0457, "that is the weight 'fox' puts on 'The', not on itself"),
         (0.5, "0.5 is not the weight of 'fox' on itself"),
-        (
-            torch.zeros(4),
-            "the weight 'fox' puts on itself is one number; you gave a tensor of shape (4,)",
-        ),
-        ("0.8132", "is one number; you gave '0.8132'"),
+        (torch.zeros(4), "the weight 'fox' puts on itself is one number; you gave 4 numbers"),
+        ("0.8132", "you gave the text '0.8132'"),
     ],
 )
 def test_check_fox_self_weight(answer: Any, expected: str) -> None:
-    assert expected in checks.check_fox_self_weight(answer).message
-
-
-PADDING = torch.tensor([[[True, True, False, False]], [[True, True, True, True]]])
+    assert expected in lesson.check_fox_self_weight(answer).message
 
 
 @pytest.mark.parametrize(
@@ -253,4 +253,41 @@ PADDING = torch.tensor([[[True, True, False, False]], [[True, True, True, True]]
     ],
 )
 def test_check_padding_mask_2_4(answer: Any, expected: str) -> None:
-    assert expected in checks.check_padding_mask_2_4(answer).message
+    assert expected in lesson.check_padding_mask_2_4(answer).message
+
+
+def test_checks_hints_are_the_notebooks() -> None:
+    """The hints are stored outputs of the placeholder cells: they must not change."""
+    assert lesson.check_causal_mask_of_five(...).message.endswith(
+        "Hint: torch.triu(..., diagonal=1) builds the later words; True here means 'may attend'."
+    )
+    assert lesson.check_fox_self_weight(...).message.endswith(
+        "Hint: mask the scores with helpers.masks.causal_mask(9), softmax, then read row 3, "
+        "column 3."
+    )
+    assert lesson.check_padding_mask_2_4(...).message.endswith(
+        "Hint: helpers.masks.padding_mask(lengths) gives (batch, 1, n): True for real tokens."
+    )
+
+
+# ---- bad input: helpers.masks, which the lesson's cells call with their own numbers ------
+
+BAD_INPUT: list[tuple[Callable[[], object], type[Exception], str]] = [
+    (lambda: lesson.causal_weights_figure([[1.0]], CAUSAL.float(), CAUSAL, WORDS), TypeError, "unmasked must be a 2-D float tensor (queries x keys); got [[1.0]]"),
+    (lambda: lesson.causal_weights_figure(CAUSAL.float(), CAUSAL.float(), CAUSAL, WORDS[:8]), ValueError, "unmasked must have one row and one column per word, (8, 8); got shape (9, 9)"),
+    (lambda: lesson.causal_weights_figure(CAUSAL.float(), CAUSAL.float(), CAUSAL, [1] * 9), TypeError, "words must hold only strings"),
+    (lambda: lesson.causal_weights_figure(CAUSAL.float(), CAUSAL.float(), CAUSAL.float(), WORDS), TypeError, "mask must be a boolean tensor (True = may attend)"),
+    (lambda: lesson.causal_weights_figure(CAUSAL.float(), CAUSAL.float(), CAUSAL[:3, :3], WORDS), ValueError, "mask must have shape (9, 9); got (3, 3)"),
+    (lambda: causal_mask(0), ValueError, "n must be a positive int; got 0"),
+    (lambda: causal_mask(-3), ValueError, "n must be a positive int; got -3"),
+    (lambda: causal_mask(2.0), TypeError, "n must be a positive int; got 2.0 (type float)"),
+    (lambda: causal_mask(None), TypeError, "n must be a positive int; got None"),
+    (lambda: causal_mask(True), TypeError, "n must be a positive int; got True (type bool)"),
+    (lambda: padding_mask(3), TypeError, "lengths must be a list of ints, one per sentence; got 3 (type int)"),
+    (lambda: padding_mask("3"), TypeError, "lengths must be a list of ints, one per sentence; got '3' (type str)"),
+    (lambda: padding_mask([]), ValueError, "lengths must hold at least one sentence length; got an empty list"),
+    (lambda: padding_mask([2, 0]), ValueError, "lengths[1] must be a positive int; got 0"),
+    (lambda: padding_mask([2, 1.5]), TypeError, "lengths[1] must be a positive int; got 1.5 (type float)"),
+    (lambda: padding_mask([5, 2], n=3), ValueError, "n must be at least the longest length, 5, since padding cannot shorten a sentence; got n=3"),
+    (lambda: padding_mask([2], n="4"), TypeError, "n must be a positive int; got '4' (type str)"),
+]  # fmt: skip

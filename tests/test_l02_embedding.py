@@ -1,0 +1,308 @@
+"""Lesson 02, embedding: its 3-D picture, its heatmap, its explorer and its exercise checks.
+
+Numbers come from the article's own code (tests/article_reference.py) with plain PyTorch,
+independently of helpers; expected texts are written out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import ipywidgets as widgets
+import pytest
+import torch
+from article_reference import run_article
+from course import NOTEBOOKS, figure_text, picture_labels, picture_text, read, text_of
+from explorer_steps import STEPS
+
+from helpers.lessons import l02_embedding as lesson
+from helpers.ui import figures
+from helpers.ui.pictures import NumberLines
+
+WORDS = ["The", "quick", "brown", "fox", "jumps", "over", "a", "lazy", "dog"]
+
+
+def article() -> dict[str, Any]:
+    with torch.random.fork_rng(devices=[]):
+        return run_article()
+
+
+@pytest.fixture(scope="module")
+def embedded() -> torch.Tensor:
+    return article()["embedded_sentence"]
+
+
+def one_hot(index: int, size: int = 50_000, dtype: torch.dtype = torch.float32) -> torch.Tensor:
+    vector = torch.zeros(size, dtype=dtype)
+    vector[index] = 1
+    return vector
+
+
+RIGHT_ANSWERS = {
+    "check_fox_vector": lambda: article()["embedded_sentence"][3],
+    "check_lazy_one_hot": lambda: one_hot(article()["dc"]["lazy"]),
+    "check_table_parameters": lambda: article()["embed"].weight.numel(),
+}
+"""The right answer of each exercise, computed from the article's code (tests/test_answers.py)."""
+
+
+# ---- the lesson's numbers are the article's ------------------------------------------------
+
+
+def as_printed(tensor: torch.Tensor) -> str:
+    """``tensor`` as a lesson prints it (helpers.setup_lesson's print options)."""
+    torch.set_printoptions(precision=4, sci_mode=False, linewidth=100)
+    try:
+        return str(tensor)
+    finally:
+        torch.set_printoptions(profile="default")
+
+
+def test_the_notebook_prints_the_articles_embedding(embedded: torch.Tensor) -> None:
+    nb = read(NOTEBOOKS / "02_embedding.ipynb")
+    printed = "\n".join(
+        text_of(output) for cell in nb.cells if cell.cell_type == "code" for output in cell.outputs
+    )
+    assert as_printed(embedded) in printed
+
+
+def test_course_is_the_articles_embedding_and_leaves_the_random_state_alone(
+    embedded: torch.Tensor,
+) -> None:
+    lesson.course.cache_clear()
+    torch.manual_seed(7)
+    expected = torch.rand(3)
+    torch.manual_seed(7)
+    words, vocabulary, ours = lesson.course()
+    lesson.embedding_explorer()
+    lesson.check_fox_vector(torch.zeros(3))
+    assert torch.equal(torch.rand(3), expected)
+    assert torch.equal(ours, embedded) and words == WORDS
+    assert vocabulary == article()["dc"]
+
+
+# ---- pictures ------------------------------------------------------------------------------
+
+
+def test_word_vectors_figure_draws_every_word_at_its_vector(embedded: torch.Tensor) -> None:
+    fig = lesson.word_vectors_figure(embedded, WORDS, highlight=3)
+    (ax,) = fig.axes
+    labels = {text.get_text().strip(): text for text in ax.texts}
+    assert list(labels) == WORDS
+    for word, (x, y, z) in zip(WORDS, embedded.tolist(), strict=True):
+        assert labels[word].get_position_3d() == pytest.approx((x, y, z))
+    assert labels["fox"].get_weight() == "bold" and labels["dog"].get_weight() == "normal"
+    assert ax.get_xlabel() == "dimension 0" and ax.get_zlabel() == "dimension 2"
+    assert figures.render_png(fig) == figures.render_png(
+        lesson.word_vectors_figure(embedded, WORDS, highlight=3)
+    ), "deterministic PNG"
+
+
+def test_the_lessons_heatmap_shows_every_number(embedded: torch.Tensor) -> None:
+    fig = figures.heatmap_figure(embedded, WORDS, ["dim 0", "dim 1", "dim 2"], "t")
+    shown = figure_text(fig)
+    for x in embedded.flatten().tolist():
+        assert f"{x:.2f}" in shown
+    assert "fox" in shown and "dim 2" in shown
+
+
+# ---- explorer ------------------------------------------------------------------------------
+
+
+def explorer_text(word: str, embedded: torch.Tensor) -> str:
+    position, token_id = WORDS.index(word), article()["dc"][word]
+    vector = embedded[position]
+    numbers = ", ".join(f"{x:.4f}" for x in vector.tolist())
+    return (
+        f"word: {word!r}   id: {token_id}   position in the sentence: {position}\n"
+        f"vector: [{numbers}]\n"
+        f"= row {token_id} of the table embed.weight = row {position} of embedded_sentence\n"
+        f"length of the vector: {vector.norm().item():.4f}"
+    )
+
+
+def test_drive_embedding_explorer(embedded: torch.Tensor) -> None:
+    explorer = lesson.embedding_explorer()
+    (word,) = explorer.controls.values()
+    assert isinstance(word, widgets.Dropdown) and "course-word" in word._dom_classes
+    assert word.options == tuple(WORDS) and word.value == "fox" and word.description == "Word:"
+    assert explorer.picture.layout.height == "130px"
+    assert explorer.fallback == (
+        "[Embedding explorer: pick a word to see its id and its vector. It needs a live "
+        "kernel (JupyterLab or Binder); the picture below shows its starting state.]"
+    )
+    assert explorer.shown_text() == (
+        "word: 'fox'   id: 4   position in the sentence: 3\n"
+        "vector: [0.1794, 1.8951, 0.4954]\n"
+        "= row 4 of the table embed.weight = row 3 of embedded_sentence\n"
+        "length of the vector: 1.9670"
+    )
+    assert picture_labels(explorer.picture.value) == [
+        "Three number lines, one per dimension of the word vectors: every word is a grey dot, "
+        "'fox' is orange at 0.1794, 1.8951, 0.4954."
+    ]
+    text = picture_text(explorer.picture.value)
+    assert "'fox' (orange) among the other words (grey)" in text and "dimension 2" in text
+    word.value = "quick"
+    assert explorer.shown_text() == (
+        "word: 'quick'   id: 8   position in the sentence: 1\n"
+        "vector: [0.4965, -1.5723, 0.9666]\n"
+        "= row 8 of the table embed.weight = row 1 of embedded_sentence\n"
+        "length of the vector: 1.9113"
+    )
+    assert picture_labels(explorer.picture.value)[0].endswith(
+        "'quick' is orange at 0.4965, -1.5723, 0.9666."
+    )
+    for position, choice in enumerate(WORDS):
+        word.value = choice
+        assert explorer.shown_text() == explorer_text(choice, embedded)
+        picture = explorer.view.picture
+        assert isinstance(picture, NumberLines) and picture.marked == position
+        assert list(picture.lines) == ["dimension 0", "dimension 1", "dimension 2"]
+        assert torch.allclose(torch.tensor(list(picture.lines.values())), embedded.T)
+        assert picture.title == f"{choice!r} (orange) among the other words (grey)"
+
+
+class Page:
+    """Stands in for the browser: tools.browser's actions, applied to the widgets by CSS class."""
+
+    def __init__(self, explorer: Any) -> None:
+        self.explorer = explorer
+
+    def locator(self, selector: str) -> Page:
+        css = selector.split()[0].removeprefix(".")
+        (self.control,) = [c for c in self.explorer.controls.values() if css in c._dom_classes]
+        return self
+
+    def select_option(self, label: str) -> None:
+        self.control.label = label
+
+
+def test_browser_steps_show_their_texts() -> None:
+    """tests/explorer_steps.py, played on the widgets: every text shows."""
+    explorer = lesson.embedding_explorer()
+    for step in STEPS["embedding_explorer"]:
+        if step.act is not None:
+            step.act(Page(explorer))
+        assert explorer.shown_text() == step.expected, step.describe
+        markup = explorer.picture.value
+        shown = picture_text(markup) + "\n" + "\n".join(picture_labels(markup))
+        for piece in step.picture:
+            assert piece in shown, step.describe
+
+
+# ---- exercise checks -----------------------------------------------------------------------
+
+
+def verdict(check: Callable[[Any], Any], answer: Any) -> str:
+    return check(answer).message
+
+
+@pytest.mark.parametrize(
+    ("answer", "expected"),
+    [
+        (lambda e: e[3], "Correct! 'fox' is the vector tensor([0.1794, 1.8951, 0.4954]): row 4 of the table, row 3 of the sentence."),
+        (lambda e: [0.1794, 1.8951, 0.4954], "Correct!"),
+        (lambda e: e[3].numpy(), "Correct!"),
+        (lambda e: e[3].round(decimals=2), "close, but not precise enough"),
+        (lambda e: e[4], "that is the vector of 'jumps' (word 4 of the sentence)"),
+        (lambda e: e[6], "that is the vector of 'a' (word 6 of the sentence)"),
+        (lambda e: e[3:4], "your answer has shape (1, 3); one word's vector has shape (3,)"),
+        (lambda e: torch.tensor([float("nan")] * 3), "holds NaN or infinity"),
+        (lambda e: e[3] + 0.1, "these are not the numbers of 'fox'"),
+        (lambda e: torch.tensor([0, 1, 0]), "these are not the numbers of 'fox'"),
+        (lambda e: ["a", "b", "c"], "one word's vector is a tensor of numbers of shape (3,)"),
+    ],
+)  # fmt: skip
+def test_check_fox_vector(embedded: torch.Tensor, answer: Any, expected: str) -> None:
+    message = verdict(lesson.check_fox_vector, answer(embedded))
+    assert expected in message
+    assert message.startswith("Correct!") == expected.startswith("Correct!")
+
+
+FLOATS_NOTE = (
+    "Correct! one_hot @ embed.weight picks row 6 of the table: the vector of 'lazy'. Your "
+    "tensor holds integers (torch.int64); convert it with .float() before multiplying it with "
+    "the float table."
+)
+
+
+@pytest.mark.parametrize(
+    ("answer", "expected"),
+    [
+        (lambda: one_hot(6), "Correct! one_hot @ embed.weight picks row 6 of the table: the vector of 'lazy'."),
+        (lambda: one_hot(6, dtype=torch.int64), FLOATS_NOTE),
+        (lambda: one_hot(6).tolist(), "You gave it as a Python list; to multiply it with embed.weight, make it a float tensor"),
+        (lambda: one_hot(6) * 0.999, "close, but not precise enough"),
+        (lambda: one_hot(7), "your 1 is at index 7, the position of 'lazy' in the sentence"),
+        (lambda: one_hot(2), "your 1 is at index 2; 'lazy' has id 6"),
+        (lambda: one_hot(6, size=9), "your vector has 9 entries; a one-hot vector has one entry per row"),
+        (lambda: one_hot(2, size=3).tolist(), "your vector has 3 entries"),
+        (lambda: one_hot(6) + one_hot(7), "yours has 2 ones and 0 other non-zero entries"),
+        (lambda: one_hot(6) * 2, "yours has 0 ones and 1 other non-zero entries"),
+        (lambda: one_hot(6)[None], "your answer has shape (1, 50000); the one-hot vector has shape (50000,)"),
+    ],
+)  # fmt: skip
+def test_check_lazy_one_hot(answer: Callable[[], Any], expected: str) -> None:
+    message = verdict(lesson.check_lazy_one_hot, answer())
+    assert expected in message
+    assert message.startswith("Correct!") == (
+        expected.startswith("Correct!") or "You gave" in expected
+    )
+
+
+@pytest.mark.parametrize(
+    ("answer", "expected"),
+    [
+        (150_000, "Correct! 50,000 rows × 3 numbers = 150,000 learnable numbers, though our sentence uses 27."),
+        (150_000.0, "Correct!"),
+        (torch.tensor(150_000), "Correct!"),
+        (27, "27 is what our sentence uses"),
+        (50_000, "50,000 is the number of rows"),
+        (3, "3 is the length of one vector"),
+        (9, "9 is the number of words"),
+        (12, "12 is not the number of entries in the table"),
+        (150_001, "150001 is not the number of entries in the table"),
+        ("150000", "you gave the text '150000'; write the count as a number, without quotes"),
+        (float("inf"), "the count is a finite number; you gave inf"),
+        (2.5, "a count is a whole number; you gave 2.5"),
+        ([50_000, 3], "the count is one number; you gave 2 numbers"),
+    ],
+)  # fmt: skip
+def test_check_table_parameters(answer: Any, expected: str) -> None:
+    message = verdict(lesson.check_table_parameters, answer)
+    assert expected in message
+    assert message.startswith("Correct!") == expected.startswith("Correct!")
+
+
+def test_checks_keep_their_hints() -> None:
+    """The placeholder cells print these hints: they are stored outputs of the notebook."""
+    assert verdict(lesson.check_fox_vector, ...).endswith(
+        "Hint: take the row of embedded_sentence for 'fox' (or the row of embed.weight for its id)."
+    )
+    assert verdict(lesson.check_lazy_one_hot, ...).endswith(
+        "Hint: a float tensor of 50,000 zeros with a 1 at the id of 'lazy'."
+    )
+    assert verdict(lesson.check_table_parameters, ...).endswith(
+        "Hint: count the numbers in the table: rows times columns."
+    )
+
+
+# ---- bad input -----------------------------------------------------------------------------
+
+HEATMAP = {"matrix": torch.ones(2, 3), "rows": ["a", "b"], "columns": ["x", "y", "z"], "title": "t"}
+EMBEDDED = article()["embedded_sentence"]
+
+BAD_INPUT = [
+    (lambda: lesson.word_vectors_figure([[1, 2, 3]], ["a"]), TypeError, "vectors must be a non-empty 2-D tensor of numbers; got [[1, 2, 3]] (type list)"),
+    (lambda: lesson.word_vectors_figure(torch.ones(9, 2), WORDS), ValueError, "vectors must have 3 columns; got shape (9, 2)"),
+    (lambda: lesson.word_vectors_figure(torch.ones(3), WORDS), TypeError, "vectors must be a non-empty 2-D tensor of numbers; got tensor([1., 1., 1.])"),
+    (lambda: lesson.word_vectors_figure(EMBEDDED, WORDS[:8]), ValueError, "words must hold 9 labels, one per row; got 8"),
+    (lambda: lesson.word_vectors_figure(EMBEDDED, "fox"), TypeError, "words must be a list of strings; got 'fox' (type str)"),
+    (lambda: lesson.word_vectors_figure(EMBEDDED, WORDS, highlight=9), ValueError, "highlight must be from 0 to 8; got 9"),
+    (lambda: figures.heatmap_figure(**(HEATMAP | {"matrix": torch.ones(3)})), TypeError, "matrix must be a 2-D tensor of numbers; got tensor([1., 1., 1.])"),
+    (lambda: figures.heatmap_figure(**(HEATMAP | {"matrix": "ab"})), TypeError, "matrix must be a 2-D tensor of numbers; got 'ab' (type str)"),
+    (lambda: figures.heatmap_figure(**(HEATMAP | {"rows": ["a"]})), ValueError, "rows and columns must label the matrix's 2 rows and 3 columns; got 1 row labels and 3 column labels"),
+    (lambda: figures.heatmap_figure(**(HEATMAP | {"highlight_row": 2})), ValueError, "highlight_row must be from 0 to 1; got 2"),
+]  # fmt: skip

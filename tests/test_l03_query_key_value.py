@@ -1,0 +1,235 @@
+"""Lesson 03, query, key and value: its picture, its explorer and its exercise checks.
+
+Numbers come from the article's own code (tests/article_reference.py) with plain PyTorch,
+independently of helpers; expected texts are written out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import ipywidgets as widgets
+import pytest
+import torch
+from article_reference import run_article
+from course import NOTEBOOKS, figure_text, picture_labels, picture_text, read, text_of
+
+import helpers
+from helpers.lessons import l03_query_key_value as lesson
+from helpers.ui.figures import render_png
+from helpers.ui.pictures import figure
+
+WORDS = ["The", "quick", "brown", "fox", "jumps", "over", "a", "lazy", "dog"]
+
+
+@pytest.fixture(scope="module")
+def article() -> dict[str, Any]:
+    with torch.random.fork_rng(devices=[]):
+        return run_article()
+
+
+def article_value(name: str) -> torch.Tensor:
+    with torch.random.fork_rng(devices=[]):
+        return run_article()[name].detach()
+
+
+RIGHT_ANSWERS = {
+    "check_fox_query": lambda: article_value("embedded_sentence")[3] @ article_value("W_query"),
+    "check_value_shape": lambda: (9, 6),
+    "check_linear_weight": lambda: article_value("W_query").T,
+}
+"""The right answer of each exercise, computed from the article's code (tests/test_answers.py)."""
+
+
+# ---- the stored notebook prints the article's tensors ------------------------------------
+
+
+def printed() -> str:
+    nb = read(NOTEBOOKS / "03_query_key_value.ipynb")
+    return "\n".join(
+        text_of(output) for cell in nb.cells if cell.cell_type == "code" for output in cell.outputs
+    )
+
+
+@pytest.mark.parametrize("name", ["W_query", "query", "key", "value"])
+def test_the_lesson_prints_the_articles_tensors(article: dict[str, Any], name: str) -> None:
+    with torch.no_grad():
+        torch.set_printoptions(precision=4, sci_mode=False, linewidth=100)
+        try:
+            shown = str(article[name])
+        finally:
+            torch.set_printoptions(profile="default")
+    assert shown in printed()
+
+
+def test_projection_weights_are_the_articles(article: dict[str, Any]) -> None:
+    for ours, name in zip(
+        helpers.projection_weights(), ("W_query", "W_key", "W_value"), strict=True
+    ):
+        assert torch.equal(ours, article[name])
+
+
+# ---- picture ---------------------------------------------------------------------------
+
+
+def test_projection_figure_shows_every_number(article: dict[str, Any]) -> None:
+    x = article["embedded_sentence"]
+    names = ("query", "key", "value")
+    weights = {f"W_{n}": article[f"W_{n}"] for n in names}
+    results = {n: article[n] for n in names}
+    fig = lesson.projection_figure(x, weights, results, WORDS)
+    shown = figure_text(fig)
+    for title in ("X (9×3)", "W_query (3×2)", "W_value (3×4)", "query (9×2)", "value (9×4)"):
+        assert title in shown
+    for matrix in (x, *weights.values(), *results.values()):
+        for number in matrix.detach().flatten().tolist():
+            assert f"{number:.2f}".replace("-0.00", "0.00") in shown
+    assert [t.get_text() for t in fig.texts] == ["X times the matrix above\neach result gives it"]
+    assert render_png(fig) == render_png(lesson.projection_figure(x, weights, results, WORDS))
+
+
+# ---- explorer --------------------------------------------------------------------------
+
+
+def panels(d_k: int, d_v: int) -> list[str]:
+    shapes = {"X": (9, 3), "W_Q": (3, d_k), "W_K": (3, d_k), "W_V": (3, d_v)}
+    shapes |= {"Q": (9, d_k), "K": (9, d_k), "V": (9, d_v)}
+    return [
+        f"{name}, a {rows}×{columns} matrix, as coloured cells (cividis: dark low, yellow high)."
+        for name, (rows, columns) in shapes.items()
+    ]
+
+
+def fmt(t: torch.Tensor) -> str:
+    return "[" + ", ".join(f"{float(n):.4f}" for n in t) + "]"
+
+
+def test_drive_projection_explorer(article: dict[str, Any]) -> None:
+    explorer = lesson.projection_explorer()
+    d_k, d_v, seed = (explorer.controls[n] for n in ("d_k", "d_v", "seed"))
+    assert all(isinstance(c, widgets.IntSlider) for c in (d_k, d_v, seed))
+    assert (d_k.value, d_v.value, seed.value) == (2, 4, 123)
+    assert (d_k.min, d_k.max, d_v.min, d_v.max, seed.min, seed.max) == (1, 8, 1, 8, 0, 999)
+    assert explorer.picture.layout.height == "215px"
+    assert explorer.shown_text() == (
+        "d_q = d_k = 2, d_v = 4, seed = 123  (the article's settings)\n"
+        "W_query (3, 2), W_key (3, 2), W_value (3, 4)\n"
+        "query (9, 2), key (9, 2), value (9, 4)\n"
+        "'The': query [0.0327, -0.2112]\n"
+        "       key   [-0.0823, -0.3031]\n"
+        "       value [-0.2546, -0.2608, -0.1544, -0.2801]"
+    )
+    assert picture_labels(explorer.picture.value) == panels(2, 4)
+    assert picture_text(explorer.picture.value) == (
+        "X (9×3) The quick brown fox jumps over a lazy dog @ W_Q (3×2) W_K (3×2) W_V (3×4) "
+        "= Q (9×2) K (9×2) V (9×4)"
+    )
+    _x, w_q, _w_k, w_v, _q, _k, v = (p for p in explorer.view.picture.parts if hasattr(p, "values"))
+    assert torch.equal(torch.tensor(w_q.values), article["W_query"].detach())
+    assert torch.allclose(torch.tensor(v.values), article["value"])
+    assert "W_V (3×4)" in figure_text(figure(explorer.view.picture))
+
+    d_k.value, d_v.value, seed.value = 3, 1, 7
+    torch.manual_seed(7)
+    w_q, w_k, w_v = torch.rand(3, 3), torch.rand(3, 3), torch.rand(3, 1)
+    x = article["embedded_sentence"]
+    assert explorer.shown_text() == (
+        "d_q = d_k = 3, d_v = 1, seed = 7\n"
+        "W_query (3, 3), W_key (3, 3), W_value (3, 1)\n"
+        "query (9, 3), key (9, 3), value (9, 1)\n"
+        f"'The': query {fmt(x[0] @ w_q)}\n"
+        f"       key   {fmt(x[0] @ w_k)}\n"
+        f"       value {fmt(x[0] @ w_v)}"
+    )
+    assert picture_labels(explorer.picture.value) == panels(3, 1)
+    assert "W_V (3×1)" in picture_text(explorer.picture.value)
+    d_k.value, d_v.value = 1, 3
+    seed.value = 124
+    assert explorer.shown_text() == (
+        "d_q = d_k = 1, d_v = 3, seed = 124\nW_query (3, 1), W_key (3, 1), W_value (3, 3)\n"
+        "query (9, 1), key (9, 1), value (9, 3)\n'The': query [-0.3159]\n"
+        "       key   [0.0315]\n       value [-0.2379, -0.1471, 0.0107]"
+    )
+
+
+def test_the_explorer_leaves_the_global_random_state_alone() -> None:
+    torch.manual_seed(7)
+    expected = torch.rand(3)
+    torch.manual_seed(7)
+    lesson.projection_explorer().controls["seed"].value = 5
+    lesson.check_fox_query(torch.zeros(2))
+    assert torch.equal(torch.rand(3), expected)
+
+
+# ---- exercises -------------------------------------------------------------------------
+
+
+def verdict(check: Callable[[Any], Any], answer: Any) -> str:
+    return check(answer).message
+
+
+def test_check_fox_query(article: dict[str, Any]) -> None:
+    check = lesson.check_fox_query
+    x, w_query = article["embedded_sentence"], article["W_query"].detach()
+    by_hand = torch.stack([(x[3] * w_query[:, j]).sum() for j in range(2)])
+    assert verdict(check, by_hand).startswith(
+        "Correct! the query of 'fox' is tensor([0.5667, 1.8269]), row 3 of query."
+    )
+    assert verdict(check, by_hand.tolist()).startswith("Correct!")
+    assert "close, but not precise enough" in verdict(check, by_hand.round(decimals=2))
+    assert "that is the key of 'fox': you used W_key" in verdict(check, article["key"][3])
+    assert "that is the query of 'jumps' (word 4)" in verdict(check, article["query"][4])
+    assert "your answer has shape (1, 2)" in verdict(check, article["query"][3:4])
+    assert "not the two numbers of the query of 'fox'" in verdict(check, by_hand * 2)
+
+
+@pytest.mark.parametrize(
+    ("answer", "expected"),
+    [
+        ((9, 6), "Correct! value would be 9 × 6"),
+        (torch.Size([9, 6]), "Correct!"),
+        ([9, 6], "Correct!"),
+        ((6, 9), "rows are words: the 9 comes first"),
+        ((3, 6), "(3, 6) is the shape of W_value"),
+        ((9, 4), "(9, 4) is the article's value"),
+        ((9, 3), "(9, 3) is the shape of X"),
+        ((9, 6, 1), "(9, 6, 1) is not the shape of X @ W_value"),
+        ((9, 6.0), "a shape holds ints; you gave (9, 6.0)"),
+        ("(9, 6)", "a shape is a tuple of ints such as (2, 3); you gave '(9, 6)'"),
+    ],
+)
+def test_check_value_shape(answer: Any, expected: str) -> None:
+    assert expected in verdict(lesson.check_value_shape, answer)
+
+
+def test_check_linear_weight(article: dict[str, Any]) -> None:
+    check = lesson.check_linear_weight
+    w_query, w_key = article["W_query"], article["W_key"]
+    assert verdict(check, w_query.T).startswith(
+        "Correct! nn.Linear(3, 2, bias=False) with weight W_query.T"
+    )
+    linear = torch.nn.Linear(3, 2, bias=False)
+    with torch.no_grad():
+        linear.weight.copy_(w_query.T)
+    assert torch.allclose(linear(article["embedded_sentence"]), article["query"])
+    assert verdict(check, linear.weight).startswith("Correct!")
+    assert "that is W_query itself, shape (3, 2)" in verdict(check, w_query)
+    assert "that is W_query itself" in verdict(check, w_query.detach().numpy())
+    assert "that is W_key.T: it would compute the keys" in verdict(check, w_key.T)
+    assert "this weight does not give the lesson's query" in verdict(check, w_query.T * 2)
+    assert "your answer has shape (3, 2)" in verdict(check, torch.zeros(3, 2))
+
+
+# ---- bad input -------------------------------------------------------------------------
+
+STEPS = helpers.rebuild_steps()
+BAD_INPUT = [
+    (lambda: lesson.projection_figure(STEPS.embedded, {"W": STEPS.W_query}, {"Q": STEPS.key.T}, WORDS), ValueError, "Q must be x @ W: x (9, 3) @ W (3, 2) gives (9, 2); got Q of shape (2, 9)"),
+    (lambda: lesson.projection_figure(STEPS.embedded, {"W": STEPS.W_query}, {}, WORDS), ValueError, "weights and results must pair up one to one; got 1 and 0"),
+    (lambda: lesson.projection_figure(STEPS.embedded, [STEPS.W_query], {"Q": STEPS.query}, WORDS), TypeError, "weights and results must be dicts from a name to a matrix"),
+    (lambda: lesson.projection_figure([[1.0, 2.0]], {"W": STEPS.W_query}, {"Q": STEPS.query}, ["a"]), TypeError, "x must be a non-empty 2-D tensor of numbers; got [[1.0, 2.0]] (type list)"),
+    (lambda: lesson.projection_figure(STEPS.embedded, {"W": STEPS.W_query}, {"Q": STEPS.query}, "fox"), TypeError, "words must be a list of strings; got 'fox' (type str)"),
+    (lambda: lesson.projection_figure(STEPS.embedded, {"W": STEPS.W_query}, {"Q": STEPS.query}, WORDS[:8]), ValueError, "words must hold 9 labels, one per row; got 8"),
+    (lambda: lesson.projection_figure(STEPS.embedded, {"W": torch.ones(3)}, {"Q": STEPS.query}, WORDS), TypeError, "W must be a non-empty 2-D tensor of numbers; got tensor([1., 1., 1.])"),
+]  # fmt: skip

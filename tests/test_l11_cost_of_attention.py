@@ -1,0 +1,243 @@
+"""Lesson 11, the cost of attention: its pictures, its explorer and its exercise checks.
+
+Expected numbers are written out here (worked by hand from n² (d_k + d_v) and
+n·d·(2 d_k + d_v)), not computed by the code under test.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import ipywidgets as widgets
+import numpy as np
+import pytest
+import torch
+from course import figure_text, picture_labels, picture_text
+
+from helpers.cost import load_measured_costs
+from helpers.lessons import l11_cost_of_attention as lesson
+from helpers.ui.figures import render_png
+
+RIGHT_ANSWERS = {
+    "check_layer_score_bytes": lambda: torch.tensor(12 * 1024 * 1024 * 4),
+    # A Python int: 2**31 overflows the int32 form test_answers.py would also try
+    # (test_check_long_multiply_adds checks the other forms).
+    "check_long_multiply_adds": lambda: 4096 * 4096 * (64 + 64),
+    "check_crossover_length": lambda: torch.tensor(768 * (2 * 64 + 64) // (64 + 64)),
+}
+"""The right answer of each exercise, worked by hand (tests/test_answers.py)."""
+
+
+# ---- pictures --------------------------------------------------------------------------
+
+
+def test_cost_growth_figure_draws_the_counted_costs() -> None:
+    fig = lesson.cost_growth_figure(d_model=768, heads=12)
+    memory, compute = fig.axes
+    lengths = [2**k for k in range(3, 18)]
+    score_line = memory.get_lines()[0]
+    assert list(score_line.get_xdata()) == lengths
+    assert list(score_line.get_ydata()) == [4 * n * n for n in lengths]
+    attention, projections = compute.get_lines()[:2]
+    assert list(attention.get_ydata()) == [2 * n * n * 768 for n in lengths]
+    assert list(projections.get_ydata()) == [3 * n * 768 * 768 for n in lengths]
+    text = figure_text(fig)
+    for label in ("n = 9: 324 B", "n = 512: 1.0 MiB", "n = 4,096: 64.0 MiB",
+                  "n = 131,072: 64.0 GiB", "equal at n = 1,152", "1 KiB", "1 TiB", "128k",
+                  "Compute: 12 heads × d_k = 64 (d_model = 768)"):  # fmt: skip
+        assert label in text
+    assert "equal at n = 96" in figure_text(lesson.cost_growth_figure(d_model=64, heads=4))
+
+
+def test_measured_cost_figure_draws_the_committed_file() -> None:
+    rows = load_measured_costs()
+    fig = lesson.measured_cost_figure(rows)
+    timing, memory = fig.axes
+    ours = [r for r in rows if r["function"] == "helpers.scaled_dot_product_attention"]
+    line = timing.get_lines()[0]
+    assert line.get_label() == "helpers.scaled_dot_product_attention"
+    assert list(line.get_ydata()) == [
+        r["median_seconds"] for r in sorted(ours, key=lambda r: r["n"])
+    ]
+    assert [t.get_text() for t in memory.get_xticklabels()] == ["64", "128", "256", "512", "1,024", "2,048"]  # fmt: skip
+    assert "slope 1 (reference)" in figure_text(fig) and "slope 2 (reference)" in figure_text(fig)
+    assert render_png(fig) == render_png(lesson.measured_cost_figure(rows)), "deterministic"
+
+
+# ---- the explorer ----------------------------------------------------------------------
+
+START = (
+    "n = 512 tokens, 8 heads of d_k = d_v = 64 (d_model = 512), batch 1, float32\n"
+    "score matrix: 512 × 512 × 4 B = 1.0 MiB per head, 8.0 MiB for all 8 heads\n"
+    "multiply-adds of attention (QKᵀ and weights·V): 268,435,456\n"
+    "multiply-adds of the projections (Q, K, V): 402,653,184\n"
+    "attention ÷ projections = 2n ÷ (3 d_model) = 0.67: the projections dominate (equal at n = 768)\n"
+    "compared with n = 9 (our sentence) and the same sizes: × 3,236.3 memory and attention "
+    "multiply-adds"
+)
+
+
+def memory_label(n: str, vectors: str, scores: str) -> str:
+    return (
+        f"Memory per head at n = {n}: Q {vectors}, K {vectors}, V {vectors}, scores {scores}, "
+        f"weights {scores}, context {vectors}."
+    )
+
+
+def test_drive_cost_explorer() -> None:
+    explorer = lesson.cost_explorer()
+    n, heads, d_k = (explorer.controls[name] for name in ("n", "heads", "d_k"))
+    assert all(isinstance(c, widgets.SelectionSlider) for c in (n, heads, d_k))
+    assert [c.value for c in (n, heads, d_k)] == [512, 8, 64]
+    assert n.options[0] == ("9", 9) and n.options[-1] == ("131,072", 131072)
+    assert explorer.shown_text() == START
+    assert picture_labels(explorer.picture.value) == [
+        memory_label("512", "128.0 KiB", "1.0 MiB"),
+        "Multiply-adds of all heads: projections 402,653,184, attention 268,435,456.",
+    ]
+    assert picture_text(explorer.picture.value) == (
+        "memory per head at n = 512 (float32, bars to scale) Q K V scores weights context "
+        "multiply-adds, all heads 4.03e+08 projections 2.68e+08 attention"
+    )
+    bars, work = explorer.view.picture.parts
+    assert list(bars.series.values()) == [[131072] * 3 + [1048576] * 2 + [131072]]
+    assert list(work.series.values()) == [[402_653_184, 268_435_456]]
+
+    n.value = 1024
+    assert explorer.shown_text() == (
+        "n = 1,024 tokens, 8 heads of d_k = d_v = 64 (d_model = 512), batch 1, float32\n"
+        "score matrix: 1,024 × 1,024 × 4 B = 4.0 MiB per head, 32.0 MiB for all 8 heads\n"
+        "multiply-adds of attention (QKᵀ and weights·V): 1,073,741,824\n"
+        "multiply-adds of the projections (Q, K, V): 805,306,368\n"
+        "attention ÷ projections = 2n ÷ (3 d_model) = 1.33: attention dominates (equal at n = 768)\n"
+        "compared with n = 9 (our sentence) and the same sizes: × 12,945.4 memory and attention "
+        "multiply-adds"
+    )
+    assert picture_labels(explorer.picture.value)[0] == memory_label(
+        "1,024", "256.0 KiB", "4.0 MiB"
+    )
+
+    heads.value = 12
+    assert explorer.shown_text().splitlines()[0::4] == [
+        "n = 1,024 tokens, 12 heads of d_k = d_v = 64 (d_model = 768), batch 1, float32",
+        "attention ÷ projections = 2n ÷ (3 d_model) = 0.89: the projections dominate "
+        "(equal at n = 1,152)",
+    ]
+
+    d_k.value = 2
+    assert explorer.shown_text().splitlines()[2:5] == [
+        "multiply-adds of attention (QKᵀ and weights·V): 50,331,648",
+        "multiply-adds of the projections (Q, K, V): 1,769,472",
+        "attention ÷ projections = 2n ÷ (3 d_model) = 28.44: attention dominates (equal at n = 36)",
+    ]
+    assert picture_labels(explorer.picture.value) == [
+        memory_label("1,024", "8.0 KiB", "4.0 MiB"),
+        "Multiply-adds of all heads: projections 1,769,472, attention 50,331,648.",
+    ]
+
+    heads.value = 1
+    d_k.value = 128
+    assert explorer.shown_text().splitlines()[:2] == [
+        "n = 1,024 tokens, 1 head of d_k = d_v = 128 (d_model = 128), batch 1, float32",
+        "score matrix: 1,024 × 1,024 × 4 B = 4.0 MiB per head",
+    ]
+
+    n.value = 9
+    assert explorer.shown_text().splitlines()[-1] == (
+        "compared with n = 9 (our sentence) and the same sizes: × 1.0 memory and attention "
+        "multiply-adds"
+    )
+    n.value = 131072
+    assert explorer.shown_text().splitlines()[1] == (
+        "score matrix: 131,072 × 131,072 × 4 B = 64.0 GiB per head"
+    )
+    equal = lesson.render_cost(192, 2, 64).text  # d_model = 128: equal at n = 192 (no slider stop)
+    assert (
+        equal.splitlines()[4]
+        == "attention ÷ projections = 2n ÷ (3 d_model) = 1.00: they are equal here"
+    )
+
+    n.value, heads.value, d_k.value = 512, 8, 64
+    assert explorer.shown_text() == START
+
+
+def test_cost_parts_per_head_and_per_layer() -> None:
+    memory, multiply_adds = lesson.cost_parts(4, 2, 3)
+    assert memory == {
+        "Q": 48, "K": 48, "V": 48, "scores": 64, "weights": 64, "context": 48
+    }  # fmt: skip
+    # attention: 2 heads × 4² × (3 + 3); projections: 2 heads × 4 × d_model 6 × (3 + 3 + 3)
+    assert multiply_adds == {"projections": 432, "attention": 192}
+
+
+# ---- exercises -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("answer", "expected"),
+    [
+        (50_331_648, "Correct! 12 × 1024 × 1024 × 4 = 50,331,648 bytes"),
+        (50_331_648.0, "Correct!"),
+        (torch.tensor(50_331_648), "Correct!"),
+        (np.int64(50_331_648), "Correct!"),
+        (4_194_304, "that is one head's score matrix"),
+        (100_663_296, "(float64)"),
+        (12_582_912, "that is how many numbers there are"),
+        (48, "that is the size in MiB"),
+        (49_152, "that grows with n, not n²"),
+        (1, "you gave 1, which is not the bytes of the layer's score matrices"),
+        ("50331648", "you gave the text '50331648'; write the bytes of the layer's score"),
+    ],
+)
+def test_check_layer_score_bytes(answer: Any, expected: str) -> None:
+    assert expected in lesson.check_layer_score_bytes(answer).message
+
+
+@pytest.mark.parametrize(
+    ("answer", "expected"),
+    [
+        (2_147_483_648, "Correct! 4096 × 4096 × (64 + 64) = 2,147,483,648"),
+        (2_147_483_648.0, "Correct!"),
+        (torch.tensor(2_147_483_648), "Correct!"),
+        (torch.tensor(2_147_483_648.0, dtype=torch.float64), "Correct!"),
+        (np.int64(2_147_483_648), "Correct!"),
+        ([2_147_483_648], "Correct!"),
+        (1_073_741_824, "that counts one of the two products"),
+        (262_144, "that grows with n"),
+        (4_294_967_296, "that counts a multiply and an add separately"),
+        (4096 * 4096, "that counts the scores (n²), not the multiply-adds"),
+        (torch.ones(2), "the multiply-adds of one head is one number; you gave 2 numbers"),
+    ],
+)
+def test_check_long_multiply_adds(answer: Any, expected: str) -> None:
+    assert expected in lesson.check_long_multiply_adds(answer).message
+
+
+@pytest.mark.parametrize(
+    ("answer", "expected"),
+    [
+        (1152, "Correct! n = 1.5 × d_model = 1152 tokens"),
+        (1152.0, "Correct!"),
+        (768, "at n = d_model = 768 the projections still cost 1.5 times"),
+        (1536, "count only the Q, K and V projections"),
+        (2304, "that counts only Q Kᵀ"),
+        (1152.4, "1152.4 is close; the length is a whole number"),
+        (1000, "you gave 1,000, which is not the length where they are equal"),
+        (float("inf"), "the length where they are equal is a finite number"),
+    ],
+)
+def test_check_crossover_length(answer: Any, expected: str) -> None:
+    assert expected in lesson.check_crossover_length(answer).message
+
+
+# ---- bad input -------------------------------------------------------------------------
+
+BAD_INPUT = [
+    (lambda: lesson.cost_growth_figure(768, 5), ValueError, "heads must divide d_model; got d_model=768, heads=5"),
+    (lambda: lesson.cost_growth_figure(768, "12"), TypeError, "heads must be a positive int; got '12' (type str)"),
+    (lambda: lesson.cost_growth_figure(0, 12), ValueError, "d_model must be a positive int; got 0"),
+    (lambda: lesson.measured_cost_figure([]), TypeError, "rows must be a non-empty list of dicts from load_measured_costs(); got []"),
+    (lambda: lesson.measured_cost_figure("rows"), TypeError, "rows must be a non-empty list of dicts"),
+    (lambda: lesson.measured_cost_figure([{"function": "f"}]), TypeError, "rows must hold dicts with function, n, median_seconds and peak_extra_bytes; got {'function': 'f'}"),
+    (lambda: lesson.measured_cost_figure([1, 2]), TypeError, "rows must hold dicts with function"),
+]  # fmt: skip
