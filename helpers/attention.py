@@ -34,19 +34,10 @@ def embed(
 ) -> torch.Tensor:
     """Look ``ids`` up in a freshly seeded ``nn.Embedding(vocab_size, d)``; shape ``(..., d)``.
 
-    Accepts ``ids`` of rank 1, one sentence ``(n,)`` giving ``(n, d)``, or rank 2, a batch
-    ``(batch, n)`` giving ``(batch, n, d)``; ids must be integers (int64 or int32).
-
-    Seeds PyTorch with ``seed`` first, as the article does, so the table, and therefore
-    the result, is the article's 9 × 3 matrix for the course sentence. The result is
-    detached: it is the input of self-attention, not something we train here.
-
-    Introduced in 02_embedding.ipynb.
-
-    Raises:
-        TypeError: ``ids`` is not an integer tensor, or a size is not an int.
-        ValueError: ``ids`` is not 1-D or 2-D, a size is not positive, or an id is
-            outside ``0 .. vocab_size - 1``.
+    ``ids`` is one sentence ``(n,)`` or a batch ``(batch, n)`` of integers. Seeding first, as
+    the article does, makes the result the article's 9 × 3 matrix for the course sentence;
+    it is detached (the input of self-attention, not trained here). Introduced in
+    02_embedding.ipynb.
     """
     require_tensor("ids", ids, ndim=(1, 2), floating=False)
     if ids.dtype not in (torch.int64, torch.int32):
@@ -70,18 +61,8 @@ def projection_weights(
 
     Seeds PyTorch with ``seed``, then draws the three matrices uniformly from [0, 1) in
     that order, exactly as the article does. Introduced in 03_query_key_value.ipynb.
-
-    Raises:
-        TypeError: a size is not an int.
-        ValueError: a size is not positive, or ``d_q != d_k`` (a query is compared with
-            a key by a dot product, so they must have the same length).
     """
-    for name, size in (("d", d), ("d_q", d_q), ("d_k", d_k), ("d_v", d_v)):
-        require_size(name, size)
-    if d_q != d_k:
-        raise ValueError(
-            f"d_q must equal d_k (queries and keys meet in a dot product); got d_q={d_q}, d_k={d_k}."
-        )
+    _require_sizes(d, d_q, d_k, d_v)
     torch.manual_seed(seed)
     w_query = nn.Parameter(torch.rand(d, d_q))
     w_key = nn.Parameter(torch.rand(d, d_k))
@@ -175,6 +156,15 @@ def scaled_dot_product_attention(
 # ---- input checks: the functions above take learners' own tensors -------------------------
 
 
+def _require_sizes(d: int, d_q: int, d_k: int, d_v: int) -> None:
+    for name, size in (("d", d), ("d_q", d_q), ("d_k", d_k), ("d_v", d_v)):
+        require_size(name, size)
+    if d_q != d_k:
+        raise ValueError(
+            f"d_q must equal d_k (queries and keys meet in a dot product); got d_q={d_q}, d_k={d_k}."
+        )
+
+
 def _require_pair(query: torch.Tensor, key: torch.Tensor) -> None:
     require_tensor("query", query, ndim=2)
     require_tensor("key", key, ndim=2)
@@ -260,17 +250,11 @@ class SelfAttention(nn.Module):
     ``torch.rand`` in that order when the module is created, so they depend on the random
     state at that moment (seed first to get known numbers).
     Introduced in 07_self_attention_module.ipynb.
-
     """
 
     def __init__(self, d: int, d_q: int, d_k: int, d_v: int) -> None:
         super().__init__()
-        for name, size in (("d", d), ("d_q", d_q), ("d_k", d_k), ("d_v", d_v)):
-            require_size(name, size)
-        if d_q != d_k:
-            raise ValueError(
-                f"d_q must equal d_k (queries and keys meet in a dot product); got d_q={d_q}, d_k={d_k}."
-            )
+        _require_sizes(d, d_q, d_k, d_v)
         self.d, self.d_q, self.d_k, self.d_v = d, d_q, d_k, d_v
         self.W_query = nn.Parameter(torch.rand(d, d_q))
         self.W_key = nn.Parameter(torch.rand(d, d_k))
@@ -286,10 +270,8 @@ class SelfAttention(nn.Module):
                 f"x must have {self.d} features in its last dimension (d={self.d}); "
                 f"got shape {tuple(x.shape)}."
             )
-        queries = x @ self.W_query
-        keys = x @ self.W_key
-        values = x @ self.W_value
-        return scaled_dot_product_attention(queries, keys, values, mask)
+        q, k, v = x @ self.W_query, x @ self.W_key, x @ self.W_value  # (..., n, d_k|d_k|d_v)
+        return scaled_dot_product_attention(q, k, v, mask)
 
     def forward(self, x: torch.Tensor, mask: torch.Tensor | None = None) -> torch.Tensor:
         """The context vectors ``(..., n, d_v)`` for ``x (..., n, d)``."""
@@ -331,19 +313,6 @@ def rebuild_steps() -> CourseSteps:
     query, key, value = embedded @ w_query, embedded @ w_key, embedded @ w_value
     scores = attention_scores(query, key)
     weights = attention_weights(scores)
-    return CourseSteps(
-        sentence=SENTENCE,
-        words=split_words(SENTENCE),
-        vocabulary=vocabulary,
-        ids=ids,
-        embedded=embedded,
-        W_query=w_query,
-        W_key=w_key,
-        W_value=w_value,
-        query=query,
-        key=key,
-        value=value,
-        scores=scores,
-        weights=weights,
-        context=context_vectors(weights, value),
-    )
+    context = context_vectors(weights, value)
+    return CourseSteps(SENTENCE, split_words(SENTENCE), vocabulary, ids, embedded,
+                       w_query, w_key, w_value, query, key, value, scores, weights, context)  # fmt: skip

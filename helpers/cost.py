@@ -1,13 +1,8 @@
-"""What attention costs, counted rather than timed (introduced in 11_cost_of_attention.ipynb).
+"""What attention costs, counted from the sizes alone (introduced in 11_cost_of_attention.ipynb).
 
-The counts depend only on the sizes, never on the machine: the bytes of the score matrices,
-and the multiply-adds of attention and of the projections before it. Measured times and
-memory do depend on the machine; ``tools/bench_attention.py`` (``make bench``) writes them to
-``helpers/data/attention_cost.csv`` and :func:`load_measured_costs` reads that file back.
-
-Names follow the lesson: ``n`` tokens, ``d`` features per token, ``heads`` heads of
-``d_k`` (query, key) and ``d_v`` (value) numbers, ``batch`` sequences. The functions the
-lesson calls check their arguments, since learners call them with their own numbers.
+The bytes of the score matrices, and the multiply-adds of attention and of the projections
+before it; :func:`load_measured_costs` reads the times and memory ``make bench`` measured.
+Names follow the lesson: ``n`` tokens, ``d`` features, ``heads`` heads of ``d_k`` and ``d_v``.
 """
 
 from __future__ import annotations
@@ -20,13 +15,10 @@ import torch
 
 from helpers._validate import describe, require_size
 
-MEASURED_COSTS = Path(__file__).resolve().parent / "data" / "attention_cost.csv"
-"""The measurements ``make bench`` writes (found from this file, so any copy of a lesson
-finds it: ``notebooks/``, ``my-notebooks/`` or Binder)."""
-
+MEASURED_COSTS = (
+    Path(__file__).resolve().parent / "data" / "attention_cost.csv"
+)  # any copy finds it
 MEASURED_COLUMNS = ("function", "n", "median_seconds", "peak_extra_bytes")
-"""The columns of :data:`MEASURED_COSTS`, in order."""
-
 UNITS = ("B", "KiB", "MiB", "GiB", "TiB", "PiB")
 
 
@@ -45,9 +37,7 @@ def score_matrix_bytes(
 ) -> int:
     """Bytes of the score matrices ``Q Kᵀ / √d_k``: ``batch × heads × n × n`` numbers of ``dtype``.
 
-    The weights after softmax take as much again wherever they are stored as a separate
-    tensor. Introduced in 11_cost_of_attention.ipynb ("Scores are n × n").
-    """
+    Introduced in 11_cost_of_attention.ipynb ("Scores are n × n")."""
     _require_sizes(n=n, heads=heads, batch=batch)
     if not isinstance(dtype, torch.dtype):
         raise TypeError(
@@ -61,37 +51,27 @@ def score_matrix_bytes(
 
 
 def attention_multiply_adds(n: int, d_k: int, d_v: int, heads: int = 1, batch: int = 1) -> int:
-    """Multiply-adds of attention itself: ``Q Kᵀ`` (n·n·d_k) plus ``weights @ V`` (n·n·d_v).
+    """Multiply-adds of ``Q Kᵀ`` (n·n·d_k) plus ``weights @ V`` (n·n·d_v); softmax not counted.
 
-    Not counted: the projections that make Q, K, V (:func:`projection_multiply_adds`), the
-    division by √d_k and the softmax (about n² operations each, no matrix product).
-    Introduced in 11_cost_of_attention.ipynb ("Counting multiply-adds").
-    """
+    Introduced in 11_cost_of_attention.ipynb ("Counting multiply-adds")."""
     _require_sizes(n=n, d_k=d_k, d_v=d_v, heads=heads, batch=batch)
-    scores = n * n * d_k  # (n, d_k) @ (d_k, n): n² dot products of d_k pairs
-    mixing = n * n * d_v  # (n, n) @ (n, d_v): n·d_v weighted sums of n values
-    return batch * heads * (scores + mixing)
+    return batch * heads * n * n * (d_k + d_v)  # n² dot products of d_k pairs, n·d_v sums of n
 
 
 def projection_multiply_adds(
     n: int, d: int, d_k: int, d_v: int, heads: int = 1, batch: int = 1
 ) -> int:
-    """Multiply-adds of the projections ``Q = X W_Q``, ``K = X W_K``, ``V = X W_V``.
+    """Multiply-adds of ``Q = X W_Q``, ``K = X W_K``, ``V = X W_V`` (no output projection).
 
-    ``X`` is ``(n, d)``; each head has its own ``W_Q (d, d_k)``, ``W_K (d, d_k)`` and
-    ``W_V (d, d_v)``. A multi-head layer's output projection is not counted, as the
-    course's ``SelfAttention`` has none. Introduced in 11_cost_of_attention.ipynb
-    ("Which dominates when").
-    """
+    Introduced in 11_cost_of_attention.ipynb ("Which dominates when")."""
     _require_sizes(n=n, d=d, d_k=d_k, d_v=d_v, heads=heads, batch=batch)
     return batch * heads * n * d * (2 * d_k + d_v)  # (n, d) @ (d, d_k), twice, and (d, d_v)
 
 
 def human_bytes(count: int) -> str:
-    """``count`` bytes in binary units, e.g. ``324 B``, ``1.0 MiB``, ``64.0 GiB`` (1 KiB = 1024 B).
+    """``count`` bytes in binary units, e.g. ``324 B``, ``1.0 MiB``, ``64.0 GiB``.
 
-    Introduced in 11_cost_of_attention.ipynb ("Scores are n × n").
-    """
+    Introduced in 11_cost_of_attention.ipynb ("Scores are n × n")."""
     if isinstance(count, bool) or not isinstance(count, int):
         raise TypeError(f"count must be an int number of bytes; got {describe(count)}.")
     if count < 0:
@@ -105,11 +85,9 @@ def human_bytes(count: int) -> str:
 
 
 def log_log_slope(x: list[float], y: list[float]) -> float:
-    """The slope of ``y`` against ``x`` on log-log axes, from the first point to the last.
+    """The slope of ``y`` against ``x`` on log-log axes, first point to last (n² has slope 2).
 
-    A cost that grows like ``n²`` has slope 2; like ``n``, slope 1.
-    Introduced in 11_cost_of_attention.ipynb ("Picture").
-    """
+    Introduced in 11_cost_of_attention.ipynb ("Picture")."""
     for name, values in (("x", x), ("y", y)):
         if isinstance(values, (str, bytes)) or not isinstance(values, (list, tuple)):
             raise TypeError(f"{name} must be a list of positive numbers; got {describe(values)}.")
@@ -129,13 +107,9 @@ def log_log_slope(x: list[float], y: list[float]) -> float:
 
 
 def load_measured_costs(path: str | Path | None = None) -> list[dict[str, str | int | float]]:
-    """The measurements of ``make bench``: one dict per (function, n), read from the CSV.
+    """The rows of ``make bench``'s CSV (default :data:`MEASURED_COSTS`), ``#`` lines skipped.
 
-    Each dict has ``function`` (str), ``n`` (int), ``median_seconds`` (float) and
-    ``peak_extra_bytes`` (int); lines starting with ``#`` (the file's description of the
-    machine and the method) are skipped. ``path`` defaults to :data:`MEASURED_COSTS`.
-    Introduced in 11_cost_of_attention.ipynb ("Measured").
-    """
+    Introduced in 11_cost_of_attention.ipynb ("Measured")."""
     path = MEASURED_COSTS if path is None else Path(path) if isinstance(path, str) else path
     if not isinstance(path, Path):
         raise TypeError(f"path must be a str or pathlib.Path; got {describe(path)}.")
@@ -143,8 +117,9 @@ def load_measured_costs(path: str | Path | None = None) -> list[dict[str, str | 
         raise FileNotFoundError(
             f"no measurements at {path.name}: run `make bench` (tools/bench_attention.py) to write them."
         )
-    lines = [line for line in path.read_text().splitlines() if not line.startswith("#")]
-    reader = csv.DictReader(lines)
+    reader = csv.DictReader(
+        line for line in path.read_text().splitlines() if not line.startswith("#")
+    )
     if tuple(reader.fieldnames or ()) != MEASURED_COLUMNS:
         raise ValueError(
             f"{path.name} must have the columns {', '.join(MEASURED_COLUMNS)}; "
@@ -153,14 +128,9 @@ def load_measured_costs(path: str | Path | None = None) -> list[dict[str, str | 
     rows: list[dict[str, str | int | float]] = []
     for number, row in enumerate(reader, start=1):
         try:
-            rows.append(
-                {
-                    "function": row["function"],
-                    "n": int(row["n"]),
-                    "median_seconds": float(row["median_seconds"]),
-                    "peak_extra_bytes": int(row["peak_extra_bytes"]),
-                }
-            )
+            rows.append({"function": row["function"], "n": int(row["n"]),
+                         "median_seconds": float(row["median_seconds"]),
+                         "peak_extra_bytes": int(row["peak_extra_bytes"])})  # fmt: skip
         except (TypeError, ValueError) as error:
             raise ValueError(f"{path.name}, data row {number} is not valid: {error}.") from None
     if not rows:

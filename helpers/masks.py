@@ -1,9 +1,7 @@
-"""Boolean attention masks: which query may look at which key (introduced in 08_masks.ipynb).
+"""Boolean attention masks, ``True`` = this query may attend to this key (08_masks.ipynb).
 
-``True`` means "this query may attend to this key": the convention of
-:func:`helpers.scaled_dot_product_attention` and of ``F.scaled_dot_product_attention``.
-(``nn.MultiheadAttention`` uses the opposite, ``True`` = blocked;
-10_what_pytorch_does.ipynb converts with ``~mask``.)
+The convention of :func:`helpers.scaled_dot_product_attention` and PyTorch's boolean
+``attn_mask``; ``nn.MultiheadAttention`` uses the opposite (10_what_pytorch_does.ipynb: ``~mask``).
 """
 
 from __future__ import annotations
@@ -16,37 +14,18 @@ from helpers._validate import describe, require_size
 
 
 def causal_mask(n: int) -> torch.Tensor:
-    """The causal ("no looking ahead") mask for ``n`` tokens: boolean ``(n, n)``.
+    """The ``(n, n)`` causal mask: query ``i`` may attend to keys ``0..i``, not to the future.
 
-    Row ``i`` is query ``i``: ``True`` for keys ``0..i``, ``False`` for the later keys, the
-    future a language model must not see. ``triu(diagonal=1)`` is exactly that future;
-    ``~`` turns it into "may attend". Introduced in 08_masks.ipynb ("The causal mask").
+    Introduced in 08_masks.ipynb ("The causal mask").
     """
     require_size("n", n)
-    future = torch.triu(torch.ones(n, n, dtype=torch.bool), diagonal=1)  # (n, n): later keys
-    return ~future
+    return ~torch.triu(torch.ones(n, n, dtype=torch.bool), diagonal=1)  # ~(the later keys)
 
 
 def padding_mask(lengths: Sequence[int], n: int | None = None) -> torch.Tensor:
-    """The padding mask of sentences of ``lengths`` padded to ``n`` tokens: boolean ``(batch, 1, n)``.
-
-    ``True`` for each sentence's real tokens, ``False`` for its padding; ``n`` defaults to
-    the longest length. The middle 1 broadcasts over the queries, so
-    ``padding_mask(...) & causal_mask(n)`` is ``(batch, n, n)``; for multi-head scores
-    ``(batch, heads, n, n)`` add a heads dimension, ``mask.unsqueeze(1)``.
-    Introduced in 08_masks.ipynb ("Padding masks").
-    """
-    n = _check_lengths(lengths, n)
-    positions = torch.arange(n)  # (n,)
-    real = positions < torch.tensor(lengths).unsqueeze(1)  # (batch, n)
-    return real.unsqueeze(1)  # (batch, 1, n)
-
-
-# ---- input checks: learners call padding_mask with their own lengths ----------------------
-
-
-def _check_lengths(lengths: Sequence[int], n: int | None) -> int:
-    """``n`` (or the longest length), once ``lengths`` and ``n`` are known to fit."""
+    """``(batch, 1, n)``: ``True`` for the real tokens of sentences of ``lengths`` padded to ``n``
+    (default: the longest). The 1 broadcasts over the queries, so ``& causal_mask(n)`` gives
+    ``(batch, n, n)``. Introduced in 08_masks.ipynb ("Padding masks")."""
     if isinstance(lengths, (str, bytes)) or not isinstance(lengths, (list, tuple)):
         raise TypeError(
             f"lengths must be a list of ints, one per sentence; got {describe(lengths)}."
@@ -58,8 +37,7 @@ def _check_lengths(lengths: Sequence[int], n: int | None) -> int:
     longest = max(lengths)
     n = require_size("n", longest if n is None else n)
     if n < longest:
-        raise ValueError(
-            f"n must be at least the longest length, {longest}, since padding cannot "
-            f"shorten a sentence; got n={n}."
-        )
-    return n
+        raise ValueError(f"n must be at least the longest length, {longest}, since padding cannot "
+                         f"shorten a sentence; got n={n}.")  # fmt: skip
+    real = torch.arange(n) < torch.tensor(lengths).unsqueeze(1)  # (batch, n)
+    return real.unsqueeze(1)  # (batch, 1, n)

@@ -1,16 +1,10 @@
-"""Multi-head attention: several attention heads side by side (introduced in 09_multi_head_attention.ipynb).
+"""Multi-head attention: several attention heads side by side (09_multi_head_attention.ipynb).
 
-A head is lesson 07's self-attention on a slice of the features. ``MultiHeadAttention``
-projects ``x (batch, n, d_model)`` to queries, keys and values, splits each into
-``num_heads`` heads of ``d_head = d_model // num_heads`` features (:func:`split_heads`),
-attends in every head at once (:func:`helpers.scaled_dot_product_attention`), puts the
-heads back side by side (:func:`merge_heads`) and mixes them with an output projection:
+A head is lesson 07's self-attention on ``d_head = d_model // num_heads`` of the features:
 
     head_i = softmax(Q_i K_i^T / sqrt(d_head)) V_i,   MultiHead(x) = Concat(head_1..head_h) W_O.
 
-``load_from_torch`` copies a ``torch.nn.MultiheadAttention``'s weights in, after which both
-compute the same thing (10_what_pytorch_does.ipynb). Not imported by ``import helpers``:
-``from helpers.multihead import MultiHeadAttention``.
+``from helpers.multihead import MultiHeadAttention`` (``import helpers`` does not import it).
 """
 
 from __future__ import annotations
@@ -30,14 +24,21 @@ NUM_HEADS = 4
 """The number of heads in lessons 09 and 10: 4 heads of d_head = 8 / 4 = 2 features each."""
 
 
-def split_heads(x: torch.Tensor, num_heads: int) -> torch.Tensor:
-    """Split the features of ``x (batch, n, d_model)`` into heads: ``(batch, heads, n, d_head)``.
+def _head_size(d_model: int, num_heads: int) -> int:
+    """``d_head = d_model // num_heads``, once both are known to be sizes that fit."""
+    require_size("d_model", d_model)
+    require_size("num_heads", num_heads)
+    if d_model % num_heads:
+        raise ValueError(
+            f"num_heads must divide d_model (each head gets d_model / num_heads features); "
+            f"got d_model={d_model} and num_heads={num_heads}."
+        )
+    return d_model // num_heads
 
-    ``view`` cuts each word's features into ``num_heads`` consecutive slices; ``transpose``
-    then puts the heads before the words, so ``result[b, h]`` is head ``h``'s matrix, one
-    row per word. (``x.view(batch, heads, n, d_head)`` has the same shape but mixes words
-    and features: 09_multi_head_attention.ipynb shows it.) Introduced in 09_multi_head_attention.ipynb.
-    """
+
+def split_heads(x: torch.Tensor, num_heads: int) -> torch.Tensor:
+    """``x (batch, n, d_model)`` as heads ``(batch, heads, n, d_head)``: ``view`` cuts each word's
+    features, ``transpose`` puts the heads first. Introduced in 09_multi_head_attention.ipynb."""
     require_tensor("x", x, ndim=(3,))
     batch, n, d_model = x.shape
     d_head = _head_size(d_model, num_heads)
@@ -45,40 +46,30 @@ def split_heads(x: torch.Tensor, num_heads: int) -> torch.Tensor:
 
 
 def merge_heads(x: torch.Tensor) -> torch.Tensor:
-    """The inverse of :func:`split_heads`: ``(batch, heads, n, d_head)`` to ``(batch, n, heads * d_head)``.
-
-    ``reshape``, not ``view``: the transposed tensor is not contiguous, so it must copy.
-    Introduced in 09_multi_head_attention.ipynb.
-    """
+    """The inverse of :func:`split_heads`, ``(batch, n, heads * d_head)`` (``reshape`` copies: the
+    transposed tensor is not contiguous). Introduced in 09_multi_head_attention.ipynb."""
     require_tensor("x", x, ndim=(4,))
     batch, heads, n, d_head = x.shape
     return x.transpose(1, 2).reshape(batch, n, heads * d_head)  # (batch, n, d_model)
 
 
 def heads_mask(mask: torch.Tensor | None) -> torch.Tensor | None:
-    """A course mask (``True`` = may attend) made ready for scores ``(batch, heads, n, n)``.
-
-    A 2-D mask (``causal_mask(n)``) and a 4-D mask broadcast as they are. A 3-D mask,
-    ``(batch, 1, n)`` from ``padding_mask`` or ``(batch, n, n)``, gets a heads dimension,
-    so that it applies to every head of its own sentence (without it, ``batch`` would
-    line up with ``heads``). Introduced in 09_multi_head_attention.ipynb.
-    """
+    """A course mask ready for scores ``(batch, heads, n, n)``: a 3-D mask (``padding_mask``'s)
+    gets a heads dimension, else ``batch`` would line up with ``heads``; 2-D and 4-D masks
+    broadcast as they are. Introduced in 09_multi_head_attention.ipynb."""
     if isinstance(mask, torch.Tensor) and mask.dim() == 3:
         return mask.unsqueeze(1)  # (batch, 1, n or 1, n)
     return mask
 
 
 class MultiHeadAttention(nn.Module):
-    """Multi-head self-attention: ``num_heads`` heads of ``d_model // num_heads`` features.
+    """Multi-head self-attention: layers ``query``, ``key``, ``value`` and ``out``, each
+    ``nn.Linear(d_model, d_model)``, created in this order (so a seed fixes them).
 
-    Layers ``query``, ``key``, ``value`` and ``out``, each ``nn.Linear(d_model, d_model)``,
-    created in this order (so a seed fixes them). ``attend(x, mask=None)`` takes
-    ``x (batch, n, d_model)`` (or one sentence ``(n, d_model)``) and returns the output
-    ``(batch, n, d_model)`` and every head's weights ``(batch, heads, n, n)``; ``forward``
-    returns the output only. ``mask`` is boolean, ``True`` = may attend: ``causal_mask(n)``
-    and ``padding_mask(lengths)`` work as they are (:func:`heads_mask`).
-    Introduced in 09_multi_head_attention.ipynb; 10_what_pytorch_does.ipynb compares it
-    with ``torch.nn.MultiheadAttention``.
+    ``attend(x, mask=None)`` takes ``x (batch, n, d_model)`` or ``(n, d_model)`` and a boolean
+    mask (``True`` = may attend, :func:`heads_mask`); it returns the output and every head's
+    weights ``(batch, heads, n, n)``, ``forward`` the output only. Introduced in
+    09_multi_head_attention.ipynb; 10_what_pytorch_does.ipynb compares it with PyTorch's.
     """
 
     def __init__(self, d_model: int, num_heads: int, bias: bool = True) -> None:
@@ -96,7 +87,12 @@ class MultiHeadAttention(nn.Module):
         self, x: torch.Tensor, mask: torch.Tensor | None = None
     ) -> tuple[torch.Tensor, torch.Tensor]:
         """The output ``(batch, n, d_model)`` and the weights ``(batch, heads, n, n)``."""
-        self._check_input(x)
+        require_tensor("x", x, ndim=(2, 3))
+        if x.shape[-1] != self.d_model:
+            raise ValueError(
+                f"x must have {self.d_model} features in its last dimension "
+                f"(d_model={self.d_model}); got shape {tuple(x.shape)}."
+            )
         one_sentence = x.dim() == 2
         batch = x.unsqueeze(0) if one_sentence else x  # (batch, n, d_model)
         queries = split_heads(self.query(batch), self.num_heads)  # (batch, heads, n, d_head)
@@ -112,40 +108,24 @@ class MultiHeadAttention(nn.Module):
 
     @torch.no_grad()
     def load_from_torch(self, module: nn.MultiheadAttention) -> MultiHeadAttention:
-        """Copy the weights of ``module``, a ``torch.nn.MultiheadAttention``, into this module.
+        """Copy the weights of a ``torch.nn.MultiheadAttention`` (``batch_first=True``, this
+        module's sizes) into this module and return it; its dropout is not copied.
 
-        PyTorch stacks the three input projections in ``in_proj_weight (3 * d_model,
-        d_model)``, in ``nn.Linear``'s ``(out, in)`` layout: rows ``[0, d)`` are the query
-        weight, ``[d, 2d)`` the key weight, ``[2d, 3d)`` the value weight (each the
-        transpose of the math's ``W_Q``, ``W_K``, ``W_V``); ``in_proj_bias (3 * d_model,)``
-        is stacked the same way, and ``out_proj`` is an ``nn.Linear`` like ``self.out``.
-        ``module`` needs ``batch_first=True`` and this module's sizes; its dropout is not
-        copied. Returns ``self``. Introduced in 10_what_pytorch_does.ipynb.
+        PyTorch stacks the query, key and value weights (``nn.Linear``'s ``(out, in)`` layout)
+        in ``in_proj_weight (3 * d_model, d_model)`` and their biases in ``in_proj_bias``;
+        ``out_proj`` is an ``nn.Linear`` like ``self.out``. Introduced in
+        10_what_pytorch_does.ipynb.
         """
         self._check_torch_module(module)
-        d = self.d_model
-        weight = module.in_proj_weight  # (3 * d_model, d_model): W_Q^T, W_K^T, W_V^T stacked
-        self.query.weight.copy_(weight[0:d])
-        self.key.weight.copy_(weight[d : 2 * d])
-        self.value.weight.copy_(weight[2 * d : 3 * d])
+        d, bias = self.d_model, module.in_proj_bias  # rows [0, d): query, [d, 2d): key, then value
+        for i, layer in enumerate((self.query, self.key, self.value)):
+            layer.weight.copy_(module.in_proj_weight[i * d : (i + 1) * d])
+            if bias is not None:
+                layer.bias.copy_(bias[i * d : (i + 1) * d])
         self.out.weight.copy_(module.out_proj.weight)
-        if module.in_proj_bias is not None:
-            bias = module.in_proj_bias  # (3 * d_model,)
-            self.query.bias.copy_(bias[0:d])
-            self.key.bias.copy_(bias[d : 2 * d])
-            self.value.bias.copy_(bias[2 * d : 3 * d])
+        if bias is not None:
             self.out.bias.copy_(module.out_proj.bias)
         return self
-
-    # ---- input checks: learners call the module with their own tensors and modules ----
-
-    def _check_input(self, x: torch.Tensor) -> None:
-        require_tensor("x", x, ndim=(2, 3))
-        if x.shape[-1] != self.d_model:
-            raise ValueError(
-                f"x must have {self.d_model} features in its last dimension "
-                f"(d_model={self.d_model}); got shape {tuple(x.shape)}."
-            )
 
     def _check_torch_module(self, module: nn.MultiheadAttention) -> None:
         if not isinstance(module, nn.MultiheadAttention):
@@ -184,27 +164,11 @@ class MultiHeadAttention(nn.Module):
 def course_example(
     seed: int = SEED, d_model: int = D_MODEL, num_heads: int = NUM_HEADS
 ) -> tuple[list[str], torch.Tensor, MultiHeadAttention]:
-    """Lessons 09 and 10's words, input ``x (1, 9, d_model)`` and module, as their setup builds them.
-
-    ``x`` is the course sentence embedded with ``d=d_model`` (seeded with ``seed``); the
-    module is ``MultiHeadAttention(d_model, num_heads)`` created right after
-    ``torch.manual_seed(seed)``. The caller's random state is left alone.
-    Introduced in 09_multi_head_attention.ipynb (its explorer and checks use it).
-    """
+    """Lessons 09 and 10's words, input ``x (1, 9, d_model)`` (the course sentence embedded,
+    seeded) and ``MultiHeadAttention`` (built after ``torch.manual_seed(seed)``), leaving the
+    caller's random state alone. Introduced in 09_multi_head_attention.ipynb."""
     with torch.random.fork_rng(devices=[]):
         x = embed(encode(SENTENCE, build_vocabulary(SENTENCE)), d=d_model, seed=seed)  # (9, d)
         torch.manual_seed(seed)
         module = MultiHeadAttention(d_model, num_heads)
     return split_words(SENTENCE), x.unsqueeze(0), module
-
-
-def _head_size(d_model: int, num_heads: int) -> int:
-    """``d_head = d_model // num_heads``, once both are known to be sizes that fit."""
-    require_size("d_model", d_model)
-    require_size("num_heads", num_heads)
-    if d_model % num_heads:
-        raise ValueError(
-            f"num_heads must divide d_model (each head gets d_model / num_heads features); "
-            f"got d_model={d_model} and num_heads={num_heads}."
-        )
-    return d_model // num_heads

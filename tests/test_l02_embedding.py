@@ -18,7 +18,7 @@ from explorer_steps import STEPS
 
 from helpers.lessons import l02_embedding as lesson
 from helpers.ui import figures
-from helpers.ui.pictures import NumberLines
+from helpers.ui.charts import NumberLines
 
 WORDS = ["The", "quick", "brown", "fox", "jumps", "over", "a", "lazy", "dog"]
 

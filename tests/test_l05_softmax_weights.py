@@ -18,8 +18,9 @@ from article_reference import run_article
 from course import figure_text, picture_labels, picture_text
 
 from helpers.lessons import l05_softmax_weights as lesson
+from helpers.ui.charts import Bars
 from helpers.ui.figures import render_png
-from helpers.ui.pictures import Bars, Heatmap, figure
+from helpers.ui.pictures import Heatmap, figure
 
 WORDS = ["The", "quick", "brown", "fox", "jumps", "over", "a", "lazy", "dog"]
 LATER = torch.triu(torch.ones(9, 9, dtype=torch.bool), diagonal=1)

@@ -19,7 +19,8 @@ from course import figure_text, picture_labels, picture_text
 
 from helpers.lessons import l08_masks as lesson
 from helpers.masks import causal_mask, padding_mask
-from helpers.ui.pictures import ORANGE, Bars, Heatmap
+from helpers.ui.charts import Bars
+from helpers.ui.pictures import ORANGE, Heatmap
 
 WORDS = ["The", "quick", "brown", "fox", "jumps", "over", "a", "lazy", "dog"]
 CAUSAL = torch.tril(torch.ones(9, 9, dtype=torch.bool))

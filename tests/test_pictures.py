@@ -22,8 +22,9 @@ from course import (
 )
 
 from helpers.ui import pictures
+from helpers.ui.charts import Bars, NumberLines, TokenBoxes
 from helpers.ui.figures import render_png
-from helpers.ui.pictures import Bars, Heatmap, Message, NumberLines, Row, Sign, TokenBoxes, figure
+from helpers.ui.pictures import Heatmap, Message, Row, Sign, figure
 
 FACTORIES = explorer_factories()
 HOSTILE = '<script>alert("x")</script>'

@@ -7,10 +7,22 @@ language). Lesson ``N`` with slug ``S`` in ``helpers.course.LESSONS`` lives in
 
 from __future__ import annotations
 
+import functools
 import importlib
 from types import ModuleType
 
+import torch
+
+from helpers.attention import CourseSteps, rebuild_steps
 from helpers.course import LESSONS, lesson
+
+
+@functools.cache
+def course() -> CourseSteps:
+    """The course sentence's steps 1-6, computed once without moving the notebook's random
+    state: what the explorers and checks of lessons 03-08 compare with."""
+    with torch.random.fork_rng(devices=[]):
+        return rebuild_steps()
 
 
 def module_name(number: int) -> str:

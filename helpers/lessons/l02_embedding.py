@@ -1,9 +1,4 @@
-"""Lesson 02, embedding: its 3-D picture, its explorer and its exercise checks.
-
-The lesson's heatmap is ``helpers.ui.figures.heatmap_figure``. Every string a learner
-reads here goes through ``_`` (``helpers.ui.strings``), the seam for a second language.
-The maths is ``helpers.attention.embed``.
-"""
+"""Lesson 02, embedding (the maths: ``helpers.attention.embed``): picture, explorer, checks."""
 
 from __future__ import annotations
 
@@ -11,6 +6,7 @@ import functools
 from collections.abc import Sequence
 from typing import Any
 
+import numpy as np
 import torch
 from matplotlib.figure import Figure
 
@@ -28,8 +24,9 @@ from helpers.ui.answers import (
     read_tensor,
     shape_of,
 )
+from helpers.ui.charts import NumberLines
 from helpers.ui.explore import Explorer, View, dropdown, explore
-from helpers.ui.pictures import BLUE, GREY, INK, ORANGE, NumberLines
+from helpers.ui.pictures import BLUE, GREY, INK, ORANGE
 from helpers.ui.strings import translator
 from helpers.vocabulary import build_vocabulary, encode, split_words
 
@@ -38,8 +35,7 @@ _ = translator(__name__)
 
 @functools.cache
 def course() -> tuple[list[str], dict[str, int], torch.Tensor]:
-    """The course sentence's words, vocabulary and (9, 3) embedding, computed once without
-    moving the notebook's random state."""
+    """The sentence's words, vocabulary and (9, 3) embedding, computed once, RNG untouched."""
     vocabulary = build_vocabulary(SENTENCE)
     with torch.random.fork_rng(devices=[]):
         embedded = embed(encode(SENTENCE, vocabulary))  # (9, 3)
@@ -50,34 +46,22 @@ def course() -> tuple[list[str], dict[str, int], torch.Tensor]:
 
 
 def word_vectors_figure(vectors: Any, words: Sequence[str], highlight: int | None = None) -> Figure:
-    """Each word's 3-number vector as a labelled point (and an arrow from 0) in 3-D.
-
-    ``vectors`` is a tensor ``(n, 3)``, one row per word of ``words``; ``highlight`` (a
-    row index) draws that word in orange. Introduced in 02_embedding.ipynb ("Picture").
-    """
-    import numpy as np
-
+    """Each row of ``vectors`` (n, 3) as a labelled point and an arrow from 0 in 3-D, row
+    ``highlight`` in orange. Introduced in 02_embedding.ipynb ("Picture")."""
     values = vectors.detach().numpy() if hasattr(vectors, "detach") else vectors  # (n, 3)
     if not isinstance(values, np.ndarray) or values.ndim != 2 or values.size == 0:
-        raise TypeError(
-            _(
-                "vectors must be a non-empty 2-D tensor of numbers; got {got}.",
-                got=describe(vectors),
-            )
-        )
+        raise TypeError(_("vectors must be a non-empty 2-D tensor of numbers; got {got}.",
+                          got=describe(vectors)))  # fmt: skip
     if values.shape[1] != 3:
         raise ValueError(_("vectors must have 3 columns; got shape {shape}.", shape=values.shape))
     if isinstance(words, str) or not all(isinstance(w, str) for w in words):
         raise TypeError(_("words must be a list of strings; got {got}.", got=describe(words)))
     if len(words) != len(values):
-        raise ValueError(
-            _("words must hold {count} labels, one per row; got {got}.", count=len(values),
-              got=len(words))
-        )  # fmt: skip
+        raise ValueError(_("words must hold {count} labels, one per row; got {got}.",
+                           count=len(values), got=len(words)))  # fmt: skip
     if highlight is not None and not 0 <= highlight < len(words):
-        raise ValueError(
-            _("highlight must be from 0 to {last}; got {got}.", last=len(words) - 1, got=highlight)
-        )
+        raise ValueError(_("highlight must be from 0 to {last}; got {got}.",
+                           last=len(words) - 1, got=highlight))  # fmt: skip
     fig = Figure(figsize=(6.4, 5.4))
     ax = fig.add_subplot(projection="3d")
     for row, (word, (x, y, z)) in enumerate(zip(words, values, strict=True)):
@@ -98,61 +82,47 @@ def word_vectors_figure(vectors: Any, words: Sequence[str], highlight: int | Non
 # ---- explorer --------------------------------------------------------------------------
 
 
-def _vector(numbers: torch.Tensor) -> str:
-    return "[" + ", ".join(f"{x:.4f}" for x in numbers.tolist()) + "]"
-
-
 def render_embedding(word: str) -> View:
-    """What the embedding explorer shows for ``word``: its id, position and vector, and where
-    it lies on each dimension among the other words."""
+    """The word's id, position and vector, and its place on each dimension among the others."""
     words, vocabulary, embedded = course()
     position, token_id = words.index(word), vocabulary[word]
     vector = embedded[position]  # (3,)
+    numbers = ", ".join(f"{x:.4f}" for x in vector.tolist())
     text = "\n".join([
         _("word: {word!r}   id: {id}   position in the sentence: {position}", word=word,
           id=token_id, position=position),
-        _("vector: {vector}", vector=_vector(vector)),
+        _("vector: [{numbers}]", numbers=numbers),
         _("= row {id} of the table embed.weight = row {position} of embedded_sentence",
           id=token_id, position=position),
         _("length of the vector: {length:.4f}", length=vector.norm().item()),
     ])  # fmt: skip
-    columns = embedded.T.tolist()  # (3, 9): one line of 9 numbers per dimension
     picture = NumberLines(
-        {_("dimension {d}", d=d): column for d, column in enumerate(columns)},
-        marked=position,
-        title=_("{word!r} (orange) among the other words (grey)", word=word),
-        description=_(
-            "Three number lines, one per dimension of the word vectors: every word is a grey "
-            "dot, {word!r} is orange at {numbers}.",
-            word=word,
-            numbers=", ".join(f"{x:.4f}" for x in vector.tolist()),
-        ),
-    )
+        {_("dimension {d}", d=d): column for d, column in enumerate(embedded.T.tolist())},
+        marked=position, title=_("{word!r} (orange) among the other words (grey)", word=word),
+        description=_("Three number lines, one per dimension of the word vectors: every word "
+                      "is a grey dot, {word!r} is orange at {numbers}.", word=word, numbers=numbers),
+    )  # fmt: skip
     return View(text, picture)
 
 
 def embedding_explorer() -> Explorer:
     """Pick a word of the sentence; see its id, its vector, and where it lies on each dimension.
-
-    Introduced in 02_embedding.ipynb ("Explore").
-    """
+    Introduced in 02_embedding.ipynb ("Explore")."""
     return explore(
         render_embedding,
         word=dropdown("word", _("Word:"), course()[0], "fox"),
         fallback=_(
-            "[Embedding explorer: pick a word to see its id and its vector. It needs a live "
-            "kernel (JupyterLab or Binder); the picture below shows its starting state.]"
+            "[Embedding explorer: pick a word to see its id and its vector. It needs a "
+            "live kernel (JupyterLab or Binder); the picture below shows its starting state.]"
         ),
     )
 
 
-# ---- exercises -------------------------------------------------------------------------
+# ---- exercises (precision: within 1e-4, what the lesson's 4 printed decimals give) -----
 
 
-# precision: within 1e-4 of the right numbers (TOLERANCE), what the lesson's 4 printed decimals give.
-@exercise_check(
-    _("take the row of embedded_sentence for 'fox' (or the row of embed.weight for its id).")
-)
+@exercise_check(_("take the row of embedded_sentence for 'fox' (or the row of embed.weight "
+                  "for its id)."))  # fmt: skip
 def check_fox_vector(answer: Any) -> Verdict:
     """Exercise 1 of 02_embedding.ipynb: the 3 numbers that stand for 'fox'."""
     words, _vocabulary, embedded = course()
@@ -167,39 +137,31 @@ def check_fox_vector(answer: Any) -> Verdict:
         return verdict
     for position, word in enumerate(words):
         if close(vector, embedded[position]):
-            return not_yet(
-                _("that is the vector of {word!r} (word {position} of the sentence).",
-                  word=word, position=position),
-                _("'fox' has id 4 but is word 3 of the sentence: index the sentence's matrix by "
-                  "position (embedded_sentence[3]) or the table by id (embed.weight[4])."),
-            )  # fmt: skip
+            return not_yet(_("that is the vector of {word!r} (word {position} of the sentence).",
+                             word=word, position=position),
+                           _("'fox' has id 4 but is word 3 of the sentence: index the sentence's "
+                             "matrix by position (embedded_sentence[3]) or the table by id "
+                             "(embed.weight[4])."))  # fmt: skip
     return not_yet(_("these are not the numbers of 'fox' in this lesson's embedding."), hint)
 
 
-# precision: the entries are 0 and 1, counted within 1e-4; integer tensors, NumPy arrays and
-# lists are read as their values (with a note on making a float tensor of them).
 @exercise_check(_("a float tensor of 50,000 zeros with a 1 at the id of 'lazy'."))
 def check_lazy_one_hot(answer: Any) -> Verdict:
     """Exercise 2 of 02_embedding.ipynb: the one-hot vector that picks the row of 'lazy'."""
     words, vocabulary, _embedded = course()
     hint = _("start from torch.zeros(50000) and set the entry at the id of 'lazy' "
              "(vocab['lazy']) to 1.")  # fmt: skip
-    if shape_of(answer) in ((9,), (3,)):
-        return not_yet(
-            _("your vector has {count} entries; a one-hot vector has one entry per row of the "
-              "table, and the table has 50,000 rows.", count=shape_of(answer)[0]),
-            hint,
-        )  # fmt: skip
+    if (shape := shape_of(answer)) in ((9,), (3,)):
+        return not_yet(_("your vector has {count} entries; a one-hot vector has one entry per "
+                         "row of the table, and the table has 50,000 rows.", count=shape[0]), hint)  # fmt: skip
     vector, problem = read_tensor(answer, (50_000,), _("the one-hot vector"), hint)
     if problem:
         return problem
-    expected = torch.zeros(50_000)
-    expected[vocabulary["lazy"]] = 1.0
+    expected = torch.nn.functional.one_hot(torch.tensor(vocabulary["lazy"]), 50_000)
     done = _("one_hot @ embed.weight picks row 6 of the table: the vector of 'lazy'.")
     if not isinstance(answer, torch.Tensor):
         done = _("{done} You gave it as {form}; to multiply it with embed.weight, make it a "
-                 "float tensor: torch.tensor(..., dtype=torch.float32).", done=done,
-                 form=form(answer))  # fmt: skip
+                 "float tensor: torch.tensor(..., dtype=torch.float32).", done=done, form=form(answer))  # fmt: skip
     elif not answer.is_floating_point():
         done = _("{done} Your tensor holds integers ({dtype}); convert it with .float() before "
                  "multiplying it with the float table.", done=done, dtype=answer.dtype)  # fmt: skip
@@ -208,26 +170,18 @@ def check_lazy_one_hot(answer: Any) -> Verdict:
     ones = (vector == 1).nonzero().flatten().tolist()
     others = int(((vector != 0) & (vector != 1)).sum())
     if others or len(ones) != 1:
-        return not_yet(
-            _("a one-hot vector holds exactly one 1 and zeros elsewhere; yours has {ones} ones "
-              "and {others} other non-zero entries.", ones=len(ones), others=others),
-            hint,
-        )  # fmt: skip
+        return not_yet(_("a one-hot vector holds exactly one 1 and zeros elsewhere; yours has "
+                         "{ones} ones and {others} other non-zero entries.",
+                         ones=len(ones), others=others), hint)  # fmt: skip
     if ones[0] == words.index("lazy"):
-        return not_yet(
-            _(
-                "your 1 is at index 7, the position of 'lazy' in the sentence; the table is "
-                "indexed by id, and 'lazy' has id 6."
-            ),
-            _("use vocab['lazy']."),
-        )
+        return not_yet(_("your 1 is at index 7, the position of 'lazy' in the sentence; the table "
+                         "is indexed by id, and 'lazy' has id 6."), _("use vocab['lazy']."))  # fmt: skip
     return not_yet(_("your 1 is at index {index}; 'lazy' has id 6.", index=ones[0]), hint)
 
 
-# precision: a count, compared exactly (an int, a whole float or a one-element tensor).
 @exercise_check(_("count the numbers in the table: rows times columns."))
 def check_table_parameters(answer: Any) -> Verdict:
-    """Exercise 3 of 02_embedding.ipynb: how many learnable numbers nn.Embedding(50000, 3) holds."""
+    """Exercise 3 of 02_embedding.ipynb: the count of numbers in nn.Embedding(50000, 3), exact."""
     hint = _("the table has vocab_size rows and d columns; embed.weight.numel() counts them.")
     count, problem = read_number(answer, _("the count"), hint)
     if problem:
@@ -243,8 +197,5 @@ def check_table_parameters(answer: Any) -> Verdict:
         9: _("9 is the number of words in our sentence."),
         3: _("3 is the length of one vector (d)."),
     }
-    count = int(count)
-    return not_yet(
-        known.get(count, _("{count} is not the number of entries in the table.", count=count)),
-        hint,
-    )
+    return not_yet(known.get(count, _("{count} is not the number of entries in the table.",
+                                      count=int(count))), hint)  # fmt: skip

@@ -1,14 +1,7 @@
-"""Lesson 04, attention scores: its variance plot, its explorer and its exercise checks.
-
-Every string a learner reads here goes through ``_`` (``helpers.ui.strings``), the seam
-for a second language. The maths is ``helpers.attention.attention_scores``; the lesson's
-score heatmaps are ``helpers.ui.figures.heatmap_figure``.
-"""
+"""Lesson 04, attention scores: the variance plot, its explorer and its exercise checks."""
 
 from __future__ import annotations
 
-import functools
-import math
 from collections.abc import Sequence
 from typing import Any
 
@@ -16,70 +9,48 @@ import torch
 from matplotlib.figure import Figure
 
 from helpers._validate import describe
-from helpers.attention import CourseSteps, rebuild_steps
+from helpers.lessons import course
 from helpers.ui.answers import (
     Verdict,
-    close,
     exercise_check,
     judge,
+    mistake,
     not_yet,
     read_number,
     read_tensor,
     shape_of,
 )
+from helpers.ui.charts import Bars, NumberLines
 from helpers.ui.explore import Explorer, View, explore, slider
-from helpers.ui.pictures import BLUE, GREY, ORANGE, Bars, NumberLines, Row
+from helpers.ui.pictures import BLUE, GREY, ORANGE, Row
 from helpers.ui.strings import translator
 
 _ = translator(__name__)
 
 
-@functools.cache
-def course() -> CourseSteps:
-    """The course sentence's steps, computed once without moving the notebook's random state."""
-    with torch.random.fork_rng(devices=[]):
-        return rebuild_steps()
-
-
-# ---- picture ---------------------------------------------------------------------------
-
-
 def variance_figure(dims: Sequence[int], raw: Sequence[float], scaled: Sequence[float]) -> Figure:
-    """Variance of q·k for random vectors, unscaled and divided by √d_k, against d_k (log axes).
-
-    ``dims`` are the sizes d_k tried; ``raw`` and ``scaled`` the measured variances.
-    Introduced in 04_attention_scores.ipynb ("Why divide by √d_k").
-    """
+    """Variance of q·k against d_k (log axes), unscaled and divided by √d_k.
+    Introduced in 04_attention_scores.ipynb ("Why divide by √d_k")."""
     series = {}
     for name, numbers in (("dims", dims), ("raw", raw), ("scaled", scaled)):
         if isinstance(numbers, str) or not hasattr(numbers, "__len__"):
-            raise TypeError(
-                _("{name} must be a sequence of numbers; got {got}.", name=name,
-                  got=describe(numbers))
-            )  # fmt: skip
-        values = [float(v) for v in numbers]
-        if not values or min(values) <= 0:
-            raise ValueError(
-                _("{name} must hold positive numbers (log axes); got {got}.", name=name,
-                  got=describe(numbers))
-            )  # fmt: skip
-        series[name] = values
-    if not len(series["dims"]) == len(series["raw"]) == len(series["scaled"]):
-        raise ValueError(
-            _("dims, raw and scaled must have the same length; got {a}, {b} and {c}.",
-              a=len(series["dims"]), b=len(series["raw"]), c=len(series["scaled"]))
-        )  # fmt: skip
-    d = series["dims"]
+            raise TypeError(_("{name} must be a sequence of numbers; got {got}.", name=name,
+                              got=describe(numbers)))  # fmt: skip
+        series[name] = [float(v) for v in numbers]
+        if not series[name] or min(series[name]) <= 0:
+            raise ValueError(_("{name} must hold positive numbers (log axes); got {got}.",
+                               name=name, got=describe(numbers)))  # fmt: skip
+    d, raw, scaled = series["dims"], series["raw"], series["scaled"]
+    if not len(d) == len(raw) == len(scaled):
+        raise ValueError(_("dims, raw and scaled must have the same length; got {a}, {b} and "
+                           "{c}.", a=len(d), b=len(raw), c=len(scaled)))  # fmt: skip
     fig = Figure(figsize=(6.6, 4.0))
     ax = fig.add_subplot()
-    ax.plot(d, d, color=GREY, ls="--", lw=1, label=_("y = d_k"))
-    ax.plot(d, series["raw"], "o-", color=ORANGE, label=_("q · k (unscaled)"))
-    ax.plot(d, series["scaled"], "s-", color=BLUE, label=_("q · k / √d_k (scaled)"))
-    ax.set_xscale("log", base=2)
-    ax.set_yscale("log", base=2)
+    ax.loglog(d, d, color=GREY, ls="--", lw=1, label=_("y = d_k"), base=2)
+    ax.plot(d, raw, "o-", color=ORANGE, label=_("q · k (unscaled)"))
+    ax.plot(d, scaled, "s-", color=BLUE, label=_("q · k / √d_k (scaled)"))
     ax.set_xticks(d, [str(int(v)) for v in d])
-    ax.set_xlabel(_("d_k (length of each query and key vector)"))
-    ax.set_ylabel(_("variance of the score"))
+    ax.set(xlabel=_("d_k (length of each query and key vector)"), ylabel=_("variance of the score"))
     ax.set_title(_("Unscaled scores spread out as d_k grows; scaled ones do not"), fontsize=11)
     ax.grid(True, which="major", color="#EEEEEE")
     ax.legend(frameon=False, loc="upper left")
@@ -87,79 +58,58 @@ def variance_figure(dims: Sequence[int], raw: Sequence[float], scaled: Sequence[
     return fig
 
 
-# ---- explorer --------------------------------------------------------------------------
-
-SCALING_DIMS = (2, 4, 8, 16, 32, 64, 128, 256, 512)
-"""The sizes d_k the scaling explorer offers (powers of two, as in the variance plot)."""
+SCALING_DIMS = (2, 4, 8, 16, 32, 64, 128, 256, 512)  # the explorer's d_k, as in the variance plot
 
 
 def random_scores(d_k: int, seed: int = 123, n: int = 9) -> torch.Tensor:
-    """Unscaled scores ``q @ k.T`` of ``n`` random queries and keys of length ``d_k``; ``(n, n)``.
-
-    Every number of q and k is drawn from N(0, 1) by a ``torch.Generator`` seeded with
-    ``seed`` (the global random state is untouched). Introduced in 04_attention_scores.ipynb.
-    """
+    """Unscaled scores ``q @ k.T`` (n, n) of N(0, 1) queries and keys of length ``d_k``, drawn
+    from their own generator. Introduced in 04_attention_scores.ipynb."""
     generator = torch.Generator().manual_seed(seed)
-    query = torch.randn(n, d_k, generator=generator)  # (n, d_k)
-    key = torch.randn(n, d_k, generator=generator)  # (n, d_k)
-    return query @ key.T
+    return torch.randn(n, d_k, generator=generator) @ torch.randn(n, d_k, generator=generator).T
 
 
 def render_scaling(d_k: int) -> View:
-    """What the scaling explorer shows for ``d_k``: the spread of the 81 scores, unscaled
-    and scaled, and softmax of row 0 both ways."""
+    """The spread of the 81 scores, unscaled and scaled, and softmax of row 0 both ways."""
     raw = random_scores(d_k)  # (9, 9)
     scaled = raw / d_k**0.5
     row_raw, row_scaled = torch.softmax(raw[0], -1), torch.softmax(scaled[0], -1)
+    low, high = (raw.min().item(), scaled.min().item()), (raw.max().item(), scaled.max().item())
+    top = row_raw.max().item(), row_scaled.max().item()
     text = "\n".join([
-        _("d_k = {d_k}: 9 random queries and 9 random keys, numbers drawn from N(0, 1)",
-          d_k=d_k),
+        _("d_k = {d_k}: 9 random queries and 9 random keys, numbers drawn from N(0, 1)", d_k=d_k),
         _("unscaled scores: std {std:.2f}, from {low:.2f} to {high:.2f}", std=raw.std().item(),
-          low=raw.min().item(), high=raw.max().item()),
+          low=low[0], high=high[0]),
         _("scaled (÷ √{d_k} = {root:.2f}): std {std:.2f}, from {low:.2f} to {high:.2f}",
-          d_k=d_k, root=d_k**0.5, std=scaled.std().item(), low=scaled.min().item(),
-          high=scaled.max().item()),
+          d_k=d_k, root=d_k**0.5, std=scaled.std().item(), low=low[1], high=high[1]),
         _("softmax of row 0: largest weight {raw:.2f} unscaled, {scaled:.2f} scaled "
-          "(equal weights would be {equal:.2f})", raw=row_raw.max().item(),
-          scaled=row_scaled.max().item(), equal=1 / 9),
+          "(equal weights would be {equal:.2f})", raw=top[0], scaled=top[1], equal=1 / 9),
     ])  # fmt: skip
-    unscaled_name, scaled_name = _("unscaled"), _("scaled")
+    names, words = (_("unscaled"), _("scaled")), course().words
     spread = NumberLines(
-        {unscaled_name: raw.flatten().tolist(), scaled_name: scaled.flatten().tolist()},
+        dict(zip(names, (raw.flatten().tolist(), scaled.flatten().tolist()), strict=True)),
         _("All {count} scores as dots on two number lines: unscaled from {a:.2f} to {b:.2f}, "
-          "scaled from {c:.2f} to {d:.2f}.", count=raw.numel(), a=raw.min().item(),
-          b=raw.max().item(), c=scaled.min().item(), d=scaled.max().item()),
+          "scaled from {c:.2f} to {d:.2f}.", count=raw.numel(), a=low[0], b=high[0], c=low[1],
+          d=high[1]),
         title=_("all {count} scores, d_k = {d_k}", count=raw.numel(), d_k=d_k),
-        colours=(ORANGE, BLUE),
-        limit=max(float(raw.abs().max()), 3.0) * 1.05,
-        width=300,
+        colours=(ORANGE, BLUE), limit=max(float(raw.abs().max()), 3.0) * 1.05, width=300,
     )  # fmt: skip
-    words = course().words
     bars = Bars(
         words,
-        {unscaled_name: row_raw.tolist(), scaled_name: row_scaled.tolist()},
+        dict(zip(names, (row_raw.tolist(), row_scaled.tolist()), strict=True)),
         _("Softmax of query 0's scores over the {n} keys: largest weight {raw:.2f} unscaled, "
-          "{scaled:.2f} scaled.", n=len(words), raw=row_raw.max().item(),
-          scaled=row_scaled.max().item()),
+          "{scaled:.2f} scaled.", n=len(words), raw=top[0], scaled=top[1]),
         title=_("softmax of query 0's row over the keys"),
-        colours=(ORANGE, BLUE),
-        top=1.0,
-        number_format=None,
-        bar_height=70,
+        colours=(ORANGE, BLUE), top=1.0, number_format=None, bar_height=70,
     )  # fmt: skip
     return View(text, Row((spread, bars)))
 
 
 def scaling_explorer(d_k: int = 64) -> Explorer:
     """Slide d_k; see unscaled scores spread out while scaled ones stay put, and softmax sharpen.
-
-    Introduced in 04_attention_scores.ipynb ("Explore").
-    """
+    Introduced in 04_attention_scores.ipynb ("Explore")."""
     if isinstance(d_k, bool) or d_k not in SCALING_DIMS:
-        raise ValueError(
-            _("d_k must be one of the slider's values {dims}; got {got}.", dims=SCALING_DIMS,
-              got=describe(d_k))
-        )  # fmt: skip
+        raise ValueError(_("d_k must be one of the slider's values {dims}; got {got}.",
+                           dims=SCALING_DIMS, got=describe(d_k)))  # fmt: skip
     return explore(
         render_scaling,
         height="150px",
@@ -172,18 +122,12 @@ def scaling_explorer(d_k: int = 64) -> Explorer:
     )
 
 
-# ---- exercises ---------------------------------------------------------------------------
-
-
 @exercise_check(_("read row 'fox', column 'dog' of the scaled scores."))
 def check_fox_dog_score(answer: Any) -> Verdict:
-    """Exercise 1 of 04_attention_scores.ipynb: the scaled score of query 'fox' and key 'dog'."""
-    # precision: within 5e-4, as the exercise says ("within 0.0005")
+    """Exercise 1 of 04_attention_scores.ipynb: the scaled score of 'fox' and 'dog', within 5e-4."""
     scores = course().scores.detach()
-    hint = _(
-        "rows are queries and columns are keys, both in sentence order: 'fox' is word 3, "
-        "'dog' word 8."
-    )
+    hint = _("rows are queries and columns are keys, both in sentence order: 'fox' is word 3, "
+             "'dog' word 8.")  # fmt: skip
     value, problem = read_number(answer, _("a score"), hint)
     if problem:
         return problem
@@ -193,30 +137,20 @@ def check_fox_dog_score(answer: Any) -> Verdict:
     if verdict and verdict.passed:
         return verdict
     # The typical mistakes before "close": the ids' score (-0.9853) is within 0.05 of the answer.
-    if close(value, expected * 2**0.5, 5e-4):
-        return not_yet(_("that is the unscaled score."), _("divide by √d_k = √2."))
-    if close(value, scores[8, 3], 5e-4):
-        return not_yet(
-            _("that is query 'dog' against key 'fox': row and column are swapped."),
-            _("the query's word picks the row: attention_scores[3, 8]."),
-        )
-    if close(value, scores[4, 3], 5e-4):
-        return not_yet(
-            _(
-                "you used the ids (fox 4, dog 3); rows and columns follow the sentence's word order."
-            ),
-            hint,
-        )
-    return verdict or not_yet(
-        _("{value} is not the scaled score of query 'fox' and key 'dog'.", value=value), hint
-    )
+    typical = mistake(value, [
+        (expected * 2**0.5, _("that is the unscaled score."), _("divide by √d_k = √2.")),
+        (scores[8, 3], _("that is query 'dog' against key 'fox': row and column are swapped."),
+         _("the query's word picks the row: attention_scores[3, 8].")),
+        (scores[4, 3], _("you used the ids (fox 4, dog 3); rows and columns follow the "
+                         "sentence's word order."), hint),
+    ], tolerance=5e-4)  # fmt: skip
+    other = _("{value} is not the scaled score of query 'fox' and key 'dog'.", value=value)
+    return typical or verdict or not_yet(other, hint)
 
 
 def batch_inputs() -> tuple[torch.Tensor, torch.Tensor]:
-    """Queries and keys of a batch of two sentences (ours, and ours reversed), as in 04's exercise 2.
-
-    Both are ``(2, 9, 2)`` and detached. Introduced in 04_attention_scores.ipynb.
-    """
+    """Detached (2, 9, 2) queries and keys of our sentence and its reverse, for exercise 2.
+    Introduced in 04_attention_scores.ipynb."""
     steps = course()
     x_batch = torch.stack([steps.embedded, steps.embedded.flip(0)])  # (2, 9, 3)
     return (x_batch @ steps.W_query).detach(), (x_batch @ steps.W_key).detach()
@@ -224,8 +158,7 @@ def batch_inputs() -> tuple[torch.Tensor, torch.Tensor]:
 
 @exercise_check(_("transpose the last two dimensions of the keys, then divide by √d_k."))
 def check_batch_scores(answer: Any) -> Verdict:
-    """Exercise 2 of 04_attention_scores.ipynb: scaled scores of a batch (2, 9, 9)."""
-    # precision: within 1e-4 (TOLERANCE), as the exercise says
+    """Exercise 2 of 04_attention_scores.ipynb: scaled scores of a batch (2, 9, 9), within 1e-4."""
     queries, keys = batch_inputs()
     expected = queries @ keys.transpose(-2, -1) / 2**0.5  # (2, 9, 9)
     hint = _("q_batch @ k_batch.transpose(-2, -1) / math.sqrt(d_k)")
@@ -237,34 +170,26 @@ def check_batch_scores(answer: Any) -> Verdict:
     done = _("two 9 × 9 score matrices, one per sentence: shape (2, 9, 9).")
     if verdict := judge(scores, expected, done, hint):
         return verdict
-    if close(scores, expected * 2**0.5):
-        return not_yet(_("these are the unscaled scores."), _("divide by math.sqrt(d_k)."))
-    if close(scores, expected.transpose(-2, -1)):
-        return not_yet(
-            _("rows and columns are swapped: that is keys times queries."),
-            _("put the queries first: q_batch @ k_batch.transpose(-2, -1)."),
-        )
-    return not_yet(_("these are not the scaled scores of q_batch and k_batch."), hint)
+    return mistake(scores, [
+        (expected * 2**0.5, _("these are the unscaled scores."), _("divide by math.sqrt(d_k).")),
+        (expected.transpose(-2, -1), _("rows and columns are swapped: that is keys times queries."),
+         _("put the queries first: q_batch @ k_batch.transpose(-2, -1).")),
+    ]) or not_yet(_("these are not the scaled scores of q_batch and k_batch."), hint)  # fmt: skip
 
 
 @exercise_check(_("the scores are divided by the square root of the size of one head's keys."))
 def check_scale_for_64(answer: Any) -> Verdict:
-    """Exercise 3 of 04_attention_scores.ipynb: the divisor for d_model = 512 with 8 heads of d_k = 64."""
-    # precision: within 1e-6 (the answer is the whole number 8); the mistakes within 1e-3
+    """Exercise 3 of 04_attention_scores.ipynb: the divisor for heads of d_k = 64, within 1e-6."""
     hint = _("each head compares keys of length d_k = 64; divide by √d_k.")
     value, problem = read_number(answer, _("the divisor"), hint)
     if problem:
         return problem
     done = _("√64 = 8: each head divides its scores by 8.")
-    if verdict := judge(value, math.sqrt(64), done, hint, tolerance=1e-6):
+    if verdict := judge(value, 64**0.5, done, hint, tolerance=1e-6):
         return verdict
-    known = [
-        (64, _("64 is d_k itself; divide by its square root.")),
-        (512**0.5, _("that is √d_model; each head's keys have d_k = 64 numbers, not 512.")),
-        (512, _("512 is d_model; each head's keys have d_k = 64 numbers.")),
-        (0.125, _("0.125 is what you multiply by; the question asks what you divide by.")),
-    ]
-    for wrong, problem_text in known:
-        if close(value, wrong, 1e-3):
-            return not_yet(problem_text, hint)
-    return not_yet(_("{value} is not √d_k for d_k = 64.", value=value), hint)
+    return mistake(value, [
+        (64, _("64 is d_k itself; divide by its square root."), hint),
+        (512**0.5, _("that is √d_model; each head's keys have d_k = 64 numbers, not 512."), hint),
+        (512, _("512 is d_model; each head's keys have d_k = 64 numbers."), hint),
+        (0.125, _("0.125 is what you multiply by; the question asks what you divide by."), hint),
+    ], tolerance=1e-3) or not_yet(_("{value} is not √d_k for d_k = 64.", value=value), hint)  # fmt: skip

@@ -1,108 +1,64 @@
-"""Lesson 05, softmax weights: its pictures, its explorer and its exercise checks.
-
-Every string a learner reads here goes through ``_`` (``helpers.ui.strings``), the seam
-for a second language. The maths is ``helpers.attention.softmax`` and
-``attention_weights``; lesson 07 reuses :func:`weights_picture` and :func:`row_table`.
-"""
+"""Lesson 05, softmax weights: its pictures (07 reuses them), its explorer and its checks."""
 
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 from typing import Any
 
 import torch
 
 from helpers._validate import describe, require_index
 from helpers.attention import attention_weights
-from helpers.lessons.l06_context_vectors import course
-from helpers.ui.answers import (
-    TOLERANCE,
-    Verdict,
-    close,
-    exercise_check,
-    judge,
-    not_yet,
-    read_tensor,
-    shape_of,
-)
+from helpers.lessons import course
+from helpers.ui.answers import Verdict, close, exercise_check, judge, not_yet, read_tensor, shape_of
+from helpers.ui.charts import Bars
 from helpers.ui.explore import Explorer, View, checkbox, dropdown, explore, slider
-from helpers.ui.pictures import Bars, Heatmap, Row
+from helpers.ui.pictures import Heatmap, Row
 from helpers.ui.strings import translator
 
 _ = translator(__name__)
 
-TEMPERATURES = (0.25, 0.5, 1.0, 2.0, 4.0)
-"""Temperatures the softmax explorer offers: below 1 sharpens the weights, above 1 flattens them."""
-
-WEIGHTS_HEIGHT = "170px"
-"""Height of the weights pictures (05, 07): a 12 × 12 heatmap beside its framed row's bars."""
+TEMPERATURES = (0.25, 0.5, 1.0, 2.0, 4.0)  # below 1 sharpens the weights, above 1 flattens them
+WEIGHTS_HEIGHT = "170px"  # the weights pictures (05, 07, 08): a 12 × 12 heatmap beside its bars
 
 
 # ---- pictures --------------------------------------------------------------------------
 
 
-def _bars(row: list[float], words: list[str], word: str, title: str) -> Bars:
-    """The weights ``row`` of query ``word`` over the keys ``words``, as labelled bars."""
-    pairs = ", ".join(f"{w} {x:.2f}" for w, x in zip(words, row, strict=True))
-    return Bars(
-        list(words),
-        {_("weight"): row},
-        title=title,
-        description=_("Weights of query {word!r} over the keys: {pairs}.", word=word, pairs=pairs),
-    )
-
-
 def weights_bars(weights: torch.Tensor, words: list[str], query_index: int) -> Bars:
-    """One query word's attention weights over all the words (keys), as labelled bars.
-
-    ``weights`` is the square ``(n, n)`` weight matrix (rows = queries, columns = keys);
-    the bars are its row ``query_index``. Introduced in 05_softmax_weights.ipynb ("Picture").
-    """
+    """A query's row of weights as bars. Introduced in 05_softmax_weights.ipynb ("Picture")."""
     if not isinstance(weights, torch.Tensor) or weights.dim() != 2:
-        raise TypeError(
-            _("weights must be a 2-D tensor (queries x keys); got {got}.", got=describe(weights))
-        )
-    n_rows, n_columns = weights.shape
-    if isinstance(words, str) or len(words) != n_columns or n_rows != n_columns:
+        raise TypeError(_("weights must be a 2-D tensor (queries x keys); got {got}.",
+                          got=describe(weights)))  # fmt: skip
+    if isinstance(words, str) or weights.shape != (len(words), len(words)):
         raise ValueError(
             _("weights must be square with one row and column per word; got shape {shape} for "
               "{count} words.", shape=tuple(weights.shape), count=len(words))
         )  # fmt: skip
-    require_index("query_index", query_index, n_rows)
-    word = words[query_index]
+    require_index("query_index", query_index, len(words))
+    word, row = words[query_index], weights.detach()[query_index].tolist()
+    pairs = ", ".join(f"{w} {x:.2f}" for w, x in zip(words, row, strict=True))
+    description = _("Weights of query {word!r} over the keys: {pairs}.", word=word, pairs=pairs)
     title = _("How query '{word}' spreads its attention over the keys (the weights sum to 1)",
               word=word)  # fmt: skip
-    return _bars(weights.detach()[query_index].tolist(), list(words), word, title)
+    return Bars(list(words), {_("weight"): row}, description, title=title)
 
 
-def weights_picture(
-    weights: torch.Tensor, words: list[str], query_index: int, caption: str = ""
-) -> Row:
-    """The weight matrix (row ``query_index`` framed) beside that row as labelled bars.
-
-    ``weights`` is the square ``(n, n)`` matrix, rows = queries, columns = keys.
-    Introduced in 05_softmax_weights.ipynb ("Explore"); 07's sentence explorer uses it too.
-    """
-    matrix = weights.detach().tolist()  # (n, n)
+def weights_picture(weights: torch.Tensor, words: list[str], query_index: int,
+                    caption: str = "") -> Row:  # fmt: skip
+    """The weight matrix with row ``query_index`` framed, beside that row's bars (titled
+    ``caption``). Introduced in 05_softmax_weights.ipynb ("Explore"); 07 uses it too."""
     word = words[query_index]
     grid = Heatmap(
-        matrix,
-        rows=list(words),
-        columns=[w[:3] for w in words],
-        framed_row=query_index,
-        low=0.0,
-        high=max(max(max(row) for row in matrix), 1e-6),
-        cell=(16, 9),
-        title=_("rows = queries, columns = keys"),
-        description=_(
-            "Attention weights of {n} words, rows = queries, columns = keys; the row of query "
-            "{word!r} is framed in orange.",
-            n=len(words),
-            word=word,
-        ),
-    )
-    title = caption or _("weights of query '{word}'", word=word)
-    return Row((grid, _bars(matrix[query_index], list(words), word, title)))
+        weights.detach().tolist(),
+        _("Attention weights of {n} words, rows = queries, columns = keys; the row of query "
+          "{word!r} is framed in orange.", n=len(words), word=word),
+        rows=list(words), columns=[w[:3] for w in words], title=_("rows = queries, columns = keys"),
+        framed_row=query_index, low=0.0, high=max(float(weights.max()), 1e-6), cell=(16, 9),
+    )  # fmt: skip
+    bars = weights_bars(weights, words, query_index)
+    return Row((grid, replace(bars, title=caption or _("weights of query '{word}'", word=word))))
 
 
 # ---- explorer --------------------------------------------------------------------------
@@ -117,11 +73,7 @@ def row_table(words: list[str], rows: list[tuple[str, list[float]]], corner: str
 
 
 def render_softmax(query: int, temperature: float, scale: bool) -> View:
-    """What the softmax explorer shows: one query's scores and weights, and the whole matrix.
-
-    Scores are the course sentence's ``query @ key.T``, divided by ``√d_k`` when ``scale``
-    is on and then by ``temperature``.
-    """
+    """One query's scores (÷ √d_k if ``scale``, ÷ ``temperature``), its weights and the matrix."""
     steps = course()
     words = steps.words
     divisor = (math.sqrt(steps.key.shape[-1]) if scale else 1.0) * temperature
@@ -130,17 +82,15 @@ def render_softmax(query: int, temperature: float, scale: bool) -> View:
     row = weights[query]
     top = int(row.argmax())
     how = _("÷ √d_k = ÷ 1.414") if scale else _("not scaled")
-    text = "\n".join(
-        [
-            _("query {word!r} (row {row}); scores {how}, then ÷ temperature {temperature:g}",
-              word=words[query], row=query, how=how, temperature=temperature),
-            row_table(words, [(_("score"), scores[query].tolist()), (_("weight"), row.tolist())],
-                      _("key word")),
-            _("largest weight: {word!r} {weight:.3f}; smallest: {low:.3f}; sum of weights = "
-              "{total:.4f}", word=words[top], weight=float(row[top]), low=float(row.min()),
-              total=float(row.sum())),
-        ]
-    )  # fmt: skip
+    text = "\n".join([
+        _("query {word!r} (row {row}); scores {how}, then ÷ temperature {temperature:g}",
+          word=words[query], row=query, how=how, temperature=temperature),
+        row_table(words, [(_("score"), scores[query].tolist()), (_("weight"), row.tolist())],
+                  _("key word")),
+        _("largest weight: {word!r} {weight:.3f}; smallest: {low:.3f}; sum of weights = "
+          "{total:.4f}", word=words[top], weight=float(row[top]), low=float(row.min()),
+          total=float(row.sum())),
+    ])  # fmt: skip
     caption = _("weights of query '{word}' (temperature {temperature:g})", word=words[query],
                 temperature=temperature)  # fmt: skip
     return View(text, weights_picture(weights, words, query, caption))
@@ -148,27 +98,18 @@ def render_softmax(query: int, temperature: float, scale: bool) -> View:
 
 def softmax_explorer() -> Explorer:
     """Pick a query word, a temperature and whether to scale by √d_k; see its weights.
-
-    Introduced in 05_softmax_weights.ipynb ("Explore").
-    """
-    words = course().words
+    Introduced in 05_softmax_weights.ipynb ("Explore")."""
     return explore(
         render_softmax,
-        query=dropdown("query-word", _("Query word:"), [(w, i) for i, w in enumerate(words)], 3),
-        temperature=slider(
-            "temperature",
-            _("Temperature (divide the scores by):"),
-            [(f"{t:g}", t) for t in TEMPERATURES],
-            1.0,
-        ),
+        query=dropdown("query-word", _("Query word:"), [(w, i) for i, w in enumerate(course().words)], 3),
+        temperature=slider("temperature", _("Temperature (divide the scores by):"),
+                           [(f"{t:g}", t) for t in TEMPERATURES], 1.0),
         scale=checkbox("scale", _("Divide the scores by √d_k first (as the article does)"), True),
         height=WEIGHTS_HEIGHT,
-        fallback=_(
-            "[Softmax explorer: pick a query word and a temperature to see its attention "
-            "weights. It needs a live kernel (JupyterLab or Binder); the picture below shows "
-            "its starting state.]"
-        ),
-    )
+        fallback=_("[Softmax explorer: pick a query word and a temperature to see its attention "
+                   "weights. It needs a live kernel (JupyterLab or Binder); the picture below "
+                   "shows its starting state.]"),
+    )  # fmt: skip
 
 
 # ---- exercises (precision: every float answer counts within 1e-4) ------------------------
@@ -177,16 +118,14 @@ def softmax_explorer() -> Explorer:
 @exercise_check(_("exponentiate row 3 of the scaled scores, then divide by the row's sum."))
 def check_fox_weights(answer: Any) -> Verdict:
     """Exercise 1 of 05_softmax_weights.ipynb: the weights of query 'fox' (row 3), by hand."""
-    # precision: within 1e-4 (TOLERANCE) of softmax(scaled[3])
     steps = course()
     scores = steps.scores.detach()  # (9, 9), scaled
     hint = _("take scores[3], compute its exp(), and divide by that exp's sum (shape (9,)).")
+    if shape_of(answer) == (9, 9):
+        return not_yet(_("you gave the whole 9 × 9 matrix."),
+                       _("keep only row 3, the row of 'fox'."))  # fmt: skip
     tensor, problem = read_tensor(answer, (9,), _("the weights of 'fox'"), hint)
     if problem:
-        if shape_of(answer) == (9, 9):
-            return not_yet(
-                _("you gave the whole 9 × 9 matrix."), _("keep only row 3, the row of 'fox'.")
-            )
         return problem
     right = steps.weights.detach()[3]
     done = _("the weights of 'fox' sum to 1 and peak at 'lazy': {row}", row=right)
@@ -204,17 +143,14 @@ def check_fox_weights(answer: Any) -> Verdict:
         )
     total = float(tensor.sum())
     if abs(total - 1) > 1e-3:
-        return not_yet(
-            _("weights of one query sum to 1; yours sum to {total:.4f}.", total=total),
-            _("divide the exps by their sum: e / e.sum()."),
-        )
+        return not_yet(_("weights of one query sum to 1; yours sum to {total:.4f}.", total=total),
+                       _("divide the exps by their sum: e / e.sum()."))  # fmt: skip
     return not_yet(_("these are not the weights of 'fox'."), hint)
 
 
 @exercise_check(_("softmax the unscaled scores (no division by √d_k), along dim=-1."))
 def check_unscaled_weights(answer: Any) -> Verdict:
     """Exercise 2 of 05_softmax_weights.ipynb: the weights without the √d_k scaling."""
-    # precision: within 1e-4 (TOLERANCE) of softmax(query @ key.T)
     steps = course()
     raw = (steps.query @ steps.key.T).detach()  # (9, 9), not scaled
     right = torch.softmax(raw, dim=-1)
@@ -222,28 +158,22 @@ def check_unscaled_weights(answer: Any) -> Verdict:
     tensor, problem = read_tensor(answer, (9, 9), _("the unscaled weights"), hint)
     if problem:
         return problem
-    done = _(
-        "without scaling, the largest weight of 'fox' grows from {scaled:.3f} to {unscaled:.3f}: "
-        "the weights get sharper.",
-        scaled=float(steps.weights.detach()[3].max()),
-        unscaled=float(right[3].max()),
-    )
+    done = _("without scaling, the largest weight of 'fox' grows from {scaled:.3f} to "
+             "{unscaled:.3f}: the weights get sharper.",
+             scaled=float(steps.weights.detach()[3].max()), unscaled=float(right[3].max()))  # fmt: skip
     if verdict := judge(tensor, right, done, hint):
         return verdict
     if close(tensor, steps.weights):
         return not_yet(_("these are the scaled weights from the lesson."), hint)
     if close(tensor, torch.softmax(raw, dim=0)):
-        return not_yet(
-            _("your columns sum to 1, not your rows: softmax ran along dim=0."),
-            _("use dim=-1, so that each query's row sums to 1."),
-        )
+        return not_yet(_("your columns sum to 1, not your rows: softmax ran along dim=0."),
+                       _("use dim=-1, so that each query's row sums to 1."))  # fmt: skip
     return not_yet(_("these are not the unscaled weights."), hint)
 
 
 @exercise_check(_("set the scores above the diagonal to -inf, then softmax each row."))
 def check_causal_weights(answer: Any) -> Verdict:
     """Exercise 3 of 05_softmax_weights.ipynb: weights where each word sees only itself and earlier words."""
-    # precision: within 1e-4 (TOLERANCE) of the masked softmax
     steps = course()
     later = torch.triu(torch.ones(9, 9, dtype=torch.bool), diagonal=1)  # keys after the query
     right = torch.softmax(steps.scores.detach().masked_fill(later, float("-inf")), dim=-1)
@@ -257,13 +187,13 @@ def check_causal_weights(answer: Any) -> Verdict:
         return verdict
     if close(tensor, steps.weights):
         return not_yet(_("these are the lesson's unmasked weights."), hint)
-    if tensor.triu(diagonal=1).abs().max() > TOLERANCE:
+    if not close(tensor.triu(diagonal=1), 0):
         return not_yet(
             _("some words still attend to later words (there are weights above the diagonal)."),
             _("use -inf for the blocked scores: 0 is an ordinary score and still gets weight."),
         )
     sums = tensor.sum(dim=-1)  # (9,)
-    if (sums - 1).abs().max() > 1e-3:
+    if not close(sums, 1, 1e-3):
         return not_yet(
             _("each row should sum to 1; row 0 sums to {total:.4f}.", total=float(sums[0])),
             _("mask the scores before the softmax, not the weights after it."),

@@ -6,13 +6,12 @@ for a second language. The maths is ``helpers.attention.context_vectors``.
 
 from __future__ import annotations
 
-import functools
 from typing import Any
 
 import torch
 
 from helpers._validate import describe, require_index, require_weights
-from helpers.attention import CourseSteps, rebuild_steps
+from helpers.lessons import course
 from helpers.ui.answers import (
     Verdict,
     close,
@@ -27,13 +26,6 @@ from helpers.ui.pictures import Heatmap, Row
 from helpers.ui.strings import translator
 
 _ = translator(__name__)
-
-
-@functools.cache
-def course() -> CourseSteps:
-    """The course sentence's steps, computed once without moving the notebook's random state."""
-    with torch.random.fork_rng(devices=[]):
-        return rebuild_steps()
 
 
 # ---- picture ---------------------------------------------------------------------------

@@ -1,9 +1,4 @@
-"""Lesson 07, the SelfAttention module: its pipeline picture, its explorer and its checks.
-
-Every string a learner reads here goes through ``_`` (``helpers.ui.strings``), the seam
-for a second language. The maths is ``helpers.attention.SelfAttention``; the weights
-picture and the text table are lesson 05's.
-"""
+"""Lesson 07, the SelfAttention module: its pipeline picture, its explorer and its checks."""
 
 from __future__ import annotations
 
@@ -17,8 +12,8 @@ from matplotlib.patches import FancyBboxPatch
 from helpers._validate import describe
 from helpers.attention import SelfAttention, embed
 from helpers.course import SEED, SENTENCE
+from helpers.lessons import course
 from helpers.lessons.l05_softmax_weights import WEIGHTS_HEIGHT, row_table, weights_picture
-from helpers.lessons.l06_context_vectors import course
 from helpers.ui.answers import (
     Verdict,
     close,
@@ -37,83 +32,53 @@ from helpers.vocabulary import build_vocabulary, encode, split_words
 
 _ = translator(__name__)
 
-MAX_EXPLORER_WORDS = 12
-"""The sentence explorer shows at most this many words (a bigger grid is unreadable)."""
+MAX_EXPLORER_WORDS = 12  # the sentence explorer shows at most this many (more is unreadable)
 
 
 # ---- picture: the whole pipeline on one page -------------------------------------------
 
-PLACES = {"X": (0.6, 1.0), "Q": (2.45, 1.75), "K": (2.45, 1.0), "V": (2.45, 0.25),
-          "S": (4.4, 1.4), "A": (6.35, 1.4), "Z": (8.3, 0.8)}  # fmt: skip
-"""Where each tensor's box stands (its centre, in the figure's data coordinates)."""
-
-ARROWS = [("X", "Q"), ("X", "K"), ("X", "V"), ("Q", "S"), ("K", "S"), ("S", "A"), ("A", "Z"),
-          ("V", "Z")]  # fmt: skip
-
-
-def _check_shapes(shapes: Any, names: Mapping[str, Any]) -> None:
-    if not isinstance(shapes, Mapping):
-        raise TypeError(
-            _("shapes must be a dict from a tensor's name to its shape; got {got}.",
-              got=describe(shapes))
-        )  # fmt: skip
-    for name, shape in shapes.items():
-        if name not in names:
-            raise ValueError(
-                _("shapes must name tensors among {names}; got {name!r}.", names=list(names),
-                  name=name)
-            )  # fmt: skip
-        if not isinstance(shape, tuple) or not all(
-            isinstance(size, int) and not isinstance(size, bool) and size > 0 for size in shape
-        ):
-            raise TypeError(
-                _("shapes[{name!r}] must be a tuple of positive ints; got {got}.", name=name,
-                  got=describe(shape))
-            )  # fmt: skip
-
 
 def pipeline_summary_figure(shapes: Mapping[str, tuple[int, ...]] | None = None) -> Figure:
-    """The whole of self-attention on one page: each tensor with its shape and formula.
-
-    ``shapes`` maps ``X, Q, K, V, S, A, Z`` to shapes (default: the course sentence,
-    n = 9, d = 3, d_q = d_k = 2, d_v = 4). Introduced in 07_self_attention_module.ipynb
-    ("Picture: the whole pipeline on one page").
-    """
-    n, d, d_k, d_v = 9, 3, 2, 4
-    boxes = {  # name: (what it is, formula, the step that computes it, default shape)
-        "X": (_("embedded words"), r"$X$", _("steps 1-2"), (n, d)),
-        "Q": (_("queries"), r"$Q = X W_Q$", _("step 3"), (n, d_k)),
-        "K": (_("keys"), r"$K = X W_K$", "", (n, d_k)),
-        "V": (_("values"), r"$V = X W_V$", "", (n, d_v)),
-        "S": (_("scores"), r"$S = Q K^{\top} / \sqrt{d_k}$", _("step 4"), (n, n)),
-        "A": (_("weights"), r"$A = \mathrm{softmax}_{\mathrm{row}}(S)$", _("step 5"), (n, n)),
-        "Z": (_("context vectors"), r"$Z = A V$", _("step 6"), (n, d_v)),
-    }
-    if shapes is not None:
-        _check_shapes(shapes, boxes)
+    """Self-attention on one page: each tensor's formula and shape (``shapes``, else the course's).
+    Introduced in 07_self_attention_module.ipynb ("Picture: the whole pipeline on one page")."""
+    boxes = {  # name: (box centre, what it is, formula, step, its shape for the course sentence)
+        "X": ((0.6, 1.0), _("embedded words"), r"$X$", _("steps 1-2"), (9, 3)),
+        "Q": ((2.45, 1.75), _("queries"), r"$Q = X W_Q$", _("step 3"), (9, 2)),
+        "K": ((2.45, 1.0), _("keys"), r"$K = X W_K$", "", (9, 2)),
+        "V": ((2.45, 0.25), _("values"), r"$V = X W_V$", "", (9, 4)),
+        "S": ((4.4, 1.4), _("scores"), r"$S = Q K^{\top} / \sqrt{d_k}$", _("step 4"), (9, 9)),
+        "A": ((6.35, 1.4), _("weights"), r"$A = \mathrm{softmax}_{\mathrm{row}}(S)$", _("step 5"), (9, 9)),
+        "Z": ((8.3, 0.8), _("context vectors"), r"$Z = A V$", _("step 6"), (9, 4)),
+    }  # fmt: skip
+    shapes = {} if shapes is None else shapes
+    if not isinstance(shapes, Mapping):
+        raise TypeError(_("shapes must be a dict from a tensor's name to its shape; got {got}.",
+                          got=describe(shapes)))  # fmt: skip
+    for name, shape in shapes.items():
+        if name not in boxes:
+            raise ValueError(_("shapes must name tensors among {names}; got {name!r}.",
+                               names=list(boxes), name=name))  # fmt: skip
+        if not isinstance(shape, tuple) or not all(type(s) is int and s > 0 for s in shape):
+            raise TypeError(_("shapes[{name!r}] must be a tuple of positive ints; got {got}.",
+                              name=name, got=describe(shape)))  # fmt: skip
     fig = Figure(figsize=(10, 3.2))
-    ax = fig.add_axes((0, 0, 1, 1))
-    ax.set_xlim(-0.4, 9.4)
-    ax.set_ylim(-0.45, 2.45)
+    ax = fig.add_axes((0, 0, 1, 1), xlim=(-0.4, 9.4), ylim=(-0.45, 2.45))
     ax.axis("off")
-    for name, (label, formula, step, shape) in boxes.items():
-        x, y = PLACES[name]
+    centred = {"ha": "center", "va": "center"}
+    for name, ((x, y), label, formula, step, shape) in boxes.items():
         face, ink = (BLUE, "white") if name == "Z" else ("#D6EAF8", INK)
-        ax.add_patch(
-            FancyBboxPatch((x - 0.8, y - 0.3), 1.6, 0.6, facecolor=face, edgecolor=BLUE,
-                           boxstyle="round,pad=0.0,rounding_size=0.08", linewidth=1.5)
-        )  # fmt: skip
-        size = " × ".join(map(str, (shapes or {}).get(name, shape)))
-        ax.text(x, y + 0.1, formula, ha="center", va="center", fontsize=10, color=ink)
-        ax.text(x, y - 0.17, f"{label}  ({size})", ha="center", va="center", fontsize=8, color=ink)
-        ax.text(x, y + 0.4, step, ha="center", va="center", fontsize=7.5, color=MUTED,
-                style="italic")  # fmt: skip
-    for start, end in ARROWS:
-        (x0, y0), (x1, y1) = PLACES[start], PLACES[end]
+        ax.add_patch(FancyBboxPatch((x - 0.8, y - 0.3), 1.6, 0.6, facecolor=face, edgecolor=BLUE,
+                                    boxstyle="round,pad=0.0,rounding_size=0.08", linewidth=1.5))  # fmt: skip
+        size = " × ".join(map(str, shapes.get(name, shape)))
+        ax.text(x, y + 0.1, formula, fontsize=10, color=ink, **centred)
+        ax.text(x, y - 0.17, f"{label}  ({size})", fontsize=8, color=ink, **centred)
+        ax.text(x, y + 0.4, step, fontsize=7.5, color=MUTED, style="italic", **centred)
+    for start, end in ("XQ", "XK", "XV", "QS", "KS", "SA", "AZ", "VZ"):  # an arrow per pair
+        (x0, y0), (x1, y1) = boxes[start][0], boxes[end][0]
         ax.annotate("", xy=(x1 - 0.82, y1), xytext=(x0 + 0.82, y0),
                     arrowprops={"arrowstyle": "->", "color": GREY, "lw": 1.3})  # fmt: skip
     ax.text(4.5, -0.3, _("learned: $W_Q, W_K, W_V$ (the module's parameters)    computed: "
-                         "everything else"), ha="center", va="center", fontsize=8.5, color=INK)  # fmt: skip
+                         "everything else"), fontsize=8.5, color=INK, **centred)  # fmt: skip
     return fig
 
 
@@ -121,13 +86,8 @@ def pipeline_summary_figure(shapes: Mapping[str, tuple[int, ...]] | None = None)
 
 
 def sentence_attention(sentence: str, seed: int = SEED) -> tuple[list[str], torch.Tensor]:
-    """The words of ``sentence`` (at most ``MAX_EXPLORER_WORDS``) and their attention weights.
-
-    The sentence gets its own vocabulary, ids and embedding (seeded with ``seed``), and goes
-    through ``SelfAttention(3, 2, 2, 4)`` built right after ``torch.manual_seed(seed)``: for
-    the course sentence that is exactly the lesson's weights. The notebook's random state
-    is left untouched. Introduced in 07_self_attention_module.ipynb ("Explore").
-    """
+    """Up to ``MAX_EXPLORER_WORDS`` words and their weights in a seeded SelfAttention(3, 2, 2, 4),
+    random state untouched. Introduced in 07_self_attention_module.ipynb ("Explore")."""
     words = split_words(sentence)[:MAX_EXPLORER_WORDS]
     text = " ".join(words)
     with torch.random.fork_rng(devices=[]):
@@ -137,19 +97,12 @@ def sentence_attention(sentence: str, seed: int = SEED) -> tuple[list[str], torc
     return words, weights.detach()
 
 
-def _words(sentence: str) -> list[str]:
-    """The words of ``sentence``, or none for an empty or blank one."""
-    return split_words(sentence) if sentence.strip() else []
-
-
 def render_sentence_attention(sentence: str, query: int | None) -> View:
-    """What the sentence explorer shows: the weight matrix, and query ``query``'s strongest key."""
-    if not sentence.strip():
-        text = _("The sentence box is empty: type a few words, for example 'the cat sat on the mat'.")  # fmt: skip
-        return View(text, Message(_("(no words to show)")))
-    words = split_words(sentence)
+    """The weights of ``sentence`` as a table and a picture, and query ``query``'s strongest key."""
+    words = split_words(sentence) if sentence.strip() else []
     if not words:
-        text = _("Only commas so far: type a few words, for example 'the cat sat on the mat'.")
+        why = _("Only commas so far") if sentence.strip() else _("The sentence box is empty")
+        text = _("{why}: type a few words, for example 'the cat sat on the mat'.", why=why)
         return View(text, Message(_("(no words to show)")))
     shown, weights = sentence_attention(sentence)
     index = min(query or 0, len(shown) - 1)
@@ -166,38 +119,23 @@ def render_sentence_attention(sentence: str, query: int | None) -> View:
     return View("\n".join(lines), weights_picture(weights, shown, index))
 
 
-def _query_options(sentence: str) -> list[tuple[str, int]]:
-    return [(f"{i + 1}. {w}", i) for i, w in enumerate(_words(sentence)[:MAX_EXPLORER_WORDS])]
-
-
 def sentence_attention_explorer(sentence: str = SENTENCE) -> Explorer:
-    """Type any sentence; see the SelfAttention module's weights for it, as a heatmap and text.
-
-    Weights come from :func:`sentence_attention` (fixed seed 123, so the same sentence
-    always gives the same weights). A second control picks the query word whose row is
-    framed and drawn as bars. Introduced in 07_self_attention_module.ipynb ("Explore").
-    """
+    """Type any sentence and pick a query word; see the module's weights for it (seed 123).
+    Introduced in 07_self_attention_module.ipynb ("Explore")."""
     box = sentence_box(sentence)
-    options = _query_options(sentence)
-    query = dropdown("query-word", _("Query word:"), options, 0 if options else None)
+    query = dropdown("query-word", _("Query word:"), [], None)
 
-    def new_sentence(change: dict[str, Any]) -> None:
-        """A new sentence brings its own words to pick from (before the explorer redraws)."""
-        query.options = _query_options(change["new"])
-        query.value = 0 if query.options else None
+    def new_sentence(change: dict[str, Any]) -> None:  # a new sentence brings its own words
+        words = split_words(change["new"])[:MAX_EXPLORER_WORDS] if change["new"].strip() else []
+        query.options = [(f"{i + 1}. {w}", i) for i, w in enumerate(words)]
+        query.value = 0 if words else None
 
-    box.observe(new_sentence, names="value")
-    return explore(
-        render_sentence_attention,
-        sentence=box,
-        query=query,
-        height=WEIGHTS_HEIGHT,
-        fallback=_(
-            "[Sentence attention explorer: type a sentence to see the module's attention "
-            "weights for it. It needs a live kernel (JupyterLab or Binder); the picture "
-            "below shows its starting state.]"
-        ),
-    )
+    new_sentence({"new": sentence})  # the starting sentence's words
+    box.observe(new_sentence, names="value")  # before the explorer's own: words first, then redraw
+    return explore(render_sentence_attention, sentence=box, query=query, height=WEIGHTS_HEIGHT,
+                   fallback=_("[Sentence attention explorer: type a sentence to see the module's "
+                              "attention weights for it. It needs a live kernel (JupyterLab or "
+                              "Binder); the picture below shows its starting state.]"))  # fmt: skip
 
 
 # ---- exercises ---------------------------------------------------------------------------
@@ -205,93 +143,69 @@ def sentence_attention_explorer(sentence: str = SENTENCE) -> Explorer:
 
 @exercise_check(_("True means 'may attend': keep the lower triangle, diagonal included."))
 def check_causal_mask(answer: Any) -> Verdict:
-    """Exercise 1 of 07_self_attention_module.ipynb: a causal mask for 9 words."""
-    # precision: exact (a boolean mask is read as it is, not as numbers)
+    """Exercise 1 of 07_self_attention_module.ipynb: a causal mask for 9 words (exact)."""
     right = torch.tril(torch.ones(9, 9, dtype=torch.bool))
     hint = _("keep the diagonal and everything below it: "
              "torch.tril(torch.ones(9, 9, dtype=torch.bool)).")  # fmt: skip
     if not isinstance(answer, torch.Tensor):
         return not_yet(_("a mask is a boolean tensor; you gave {got}.", got=describe(answer)), hint)
     if answer.dtype != torch.bool:
-        return not_yet(
-            _("the mask has dtype {dtype}; it must be torch.bool (a float mask is added to the "
-              "scores instead of blocking them).", dtype=answer.dtype),
-            _("pass dtype=torch.bool, or convert with .bool()."),
-        )  # fmt: skip
+        return not_yet(_("the mask has dtype {dtype}; it must be torch.bool (a float mask is added "
+                         "to the scores instead of blocking them).", dtype=answer.dtype),
+                       _("pass dtype=torch.bool, or convert with .bool()."))  # fmt: skip
     if tuple(answer.shape) != (9, 9):
-        return not_yet(
-            _("the mask should have one row per query and one column per key, (9, 9); yours "
-              "has shape {shape}.", shape=tuple(answer.shape)),
-            hint,
-        )  # fmt: skip
-    if torch.equal(answer, right):
-        return correct(_("each word may attend to itself and the words before it."))
-    if torch.equal(answer, ~right):
-        return not_yet(
-            _("True and False are swapped: here True means 'may attend'."),
-            _("invert it with ~mask, or build it with torch.tril."),
-        )
-    if torch.equal(answer, right.T):
-        return not_yet(
-            _("that is the upper triangle: each word would see only itself and later words."),
-            _("torch.tril keeps the lower triangle (the earlier words)."),
-        )
-    if torch.equal(answer, torch.tril(right, diagonal=-1)):
-        return not_yet(
-            _("the diagonal is False, so no word may attend to itself ('The' sees nothing)."),
-            _("keep the diagonal: torch.tril with the default diagonal=0."),
-        )
-    return not_yet(_("this is not the causal mask."), hint)
+        return not_yet(_("the mask should have one row per query and one column per key, (9, 9); "
+                         "yours has shape {shape}.", shape=tuple(answer.shape)), hint)  # fmt: skip
+    verdicts = [  # (a mask, what this check says about it)
+        (right, correct(_("each word may attend to itself and the words before it."))),
+        (~right, not_yet(_("True and False are swapped: here True means 'may attend'."),
+                         _("invert it with ~mask, or build it with torch.tril."))),
+        (right.T, not_yet(_("that is the upper triangle: each word would see only itself and later words."),
+                          _("torch.tril keeps the lower triangle (the earlier words)."))),
+        (right.tril(diagonal=-1),
+         not_yet(_("the diagonal is False, so no word may attend to itself ('The' sees nothing)."),
+                 _("keep the diagonal: torch.tril with the default diagonal=0."))),
+    ]  # fmt: skip
+    wrong = not_yet(_("this is not the causal mask."), hint)
+    return next((verdict for mask, verdict in verdicts if torch.equal(answer, mask)), wrong)
 
 
 @exercise_check(_("stack the sentence and its reverse into a (2, 9, 3) batch and call the module."))
 def check_batch_context(answer: Any) -> Verdict:
     """Exercise 2 of 07_self_attention_module.ipynb: the module on a batch of two sentences."""
-    # precision: within 1e-4 (TOLERANCE) of the module's context vectors
     context = course().context.detach()  # (9, 4)
     right = torch.stack([context, context.flip(0)])  # (2, 9, 4)
     hint = _("helper_sa(torch.stack([embedded, embedded.flip(0)])) gives shape (2, 9, 4).")
     if shape_of(answer) == (9, 4):
-        return not_yet(
-            _("that is one sentence's output; a batch of two gives shape (2, 9, 4)."),
-            _("stack the two inputs first: torch.stack([a, b]) has shape (2, 9, 3)."),
-        )
+        return not_yet(_("that is one sentence's output; a batch of two gives shape (2, 9, 4)."),
+                       _("stack the two inputs first: torch.stack([a, b]) has shape (2, 9, 3)."))  # fmt: skip
     tensor, problem = read_tensor(answer, (2, 9, 4), _("the batch's context vectors"), hint)
     if problem:
         return problem
-    done = _(
-        "the reversed sentence gets the same context vectors in reverse order: "
-        "self-attention on its own does not know the order of the words."
-    )
+    done = _("the reversed sentence gets the same context vectors in reverse order: "
+             "self-attention on its own does not know the order of the words.")  # fmt: skip
     if verdict := judge(tensor, right, done, hint):
         return verdict
-    if close(tensor[0], context) and close(tensor[1], context):
-        return not_yet(
-            _("both sentences are the course sentence."), _("reverse the second: .flip(0).")
-        )
-    return not_yet(
-        _("these are not the module's context vectors for the batch."),
-        _("use helper_sa (built right after torch.manual_seed(123)). {hint}", hint=hint),
-    )
+    if close(tensor, torch.stack([context, context])):
+        return not_yet(_("both sentences are the course sentence."), _("reverse the second: .flip(0)."))  # fmt: skip
+    fix = _("use helper_sa (built right after torch.manual_seed(123)). {hint}", hint=hint)
+    return not_yet(_("these are not the module's context vectors for the batch."), fix)
 
 
 @exercise_check(_("count the numbers in W_query, W_key and W_value."))
 def check_parameter_count(answer: Any) -> Verdict:
-    """Exercise 3 of 07_self_attention_module.ipynb: learnable numbers in SelfAttention(3, 2, 2, 4)."""
-    # precision: exact (a whole number; 24, 24.0 and tensor(24) are all read as 24)
+    """Exercise 3 of 07_self_attention_module.ipynb: the learnable numbers of the module."""
     hint = _("W_query is 3 × 2, W_key 3 × 2, W_value 3 × 4: add up their sizes.")
     count, problem = read_number(answer, _("the count"), hint)
     if problem:
         return problem
     if count != int(count):
-        return not_yet(
-            _("the count should be a whole number (an int); you gave {count}.", count=count), hint
-        )
+        return not_yet(_("the count should be a whole number (an int); you gave {count}.",
+                         count=count), hint)  # fmt: skip
     done = _("6 + 6 + 12 = 24, the same as sum(p.numel() for p in sa.parameters()).")
     if verdict := judge(count, 24, done, hint, tolerance=0):
         return verdict
-    if count == 8:
-        return not_yet(_("8 is d_q + d_k + d_v; each of the three is a matrix with d = 3 rows."), hint)  # fmt: skip
-    if count == 3:
-        return not_yet(_("3 is the number of weight matrices; count the numbers inside them."), hint)  # fmt: skip
-    return not_yet(_("{count:g} is not the number of learnable numbers.", count=count), hint)
+    known = {8: _("8 is d_q + d_k + d_v; each of the three is a matrix with d = 3 rows."),
+             3: _("3 is the number of weight matrices; count the numbers inside them.")}  # fmt: skip
+    wrong = _("{count:g} is not the number of learnable numbers.", count=count)
+    return not_yet(known.get(count, wrong), hint)

@@ -236,3 +236,18 @@ def judge(
             _("compute the numbers with the lesson's tensors rather than copying rounded ones."),
         )
     return None
+
+
+def mistake(
+    value: torch.Tensor | float,
+    known: list[tuple[Any, str, str | None]],
+    hint: str | None = None,
+    tolerance: float = TOLERANCE,
+) -> Verdict | None:
+    """The "Not yet" of the first ``(wrong value, problem, fix)`` of ``known`` that ``value``
+    equals within ``tolerance`` (a fix of ``None`` is ``hint``): how a check names a
+    learner's typical mistake. ``None`` when the answer is none of them."""
+    for wrong, problem, fix in known:
+        if close(value, wrong, tolerance):
+            return not_yet(problem, fix or hint or "")
+    return None

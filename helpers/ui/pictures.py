@@ -1,8 +1,8 @@
 """One picture description, rendered three ways (introduced in 01_vocabulary.ipynb, "Explore").
 
-A lesson describes a picture once, as data: a :class:`Heatmap`, :class:`Bars`,
-:class:`NumberLines`, :class:`TokenBoxes` or :class:`Message`, or several side by side in
-a :class:`Row`. Every description renders
+A lesson describes a picture once, as data: a :class:`Heatmap` or a :class:`Message` here,
+:class:`~helpers.ui.charts.Bars`, ``NumberLines`` or ``TokenBoxes`` in ``helpers.ui.charts``,
+or several side by side in a :class:`Row`. Every description (a :class:`Picture`) renders
 
 * to HTML (``html()``), for a live explorer: a few dozen ``<td>`` and ``<div>`` elements
   are built in well under a millisecond, so the page answers a control within 100 ms
@@ -24,7 +24,7 @@ import functools
 import html
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 BLUE = "#0072B2"
 SKY = "#56B4E9"
@@ -80,24 +80,24 @@ def colour(value: float, low: float, high: float, palette: Palette = "cividis") 
     return _colours(palette)[min(255, max(0, round(share * 255)))]
 
 
-def _frame(description: str, body: str, style: str = "") -> str:
+def html_picture(description: str, body: str, style: str = "") -> str:
     label = html.escape(description)
     return f'<div role="img" aria-label="{label}" style="{FONT}{style}">{body}</div>'
 
 
-def _title(title: str) -> str:
+def title_html(title: str) -> str:
     return (
         f'<div style="font-size:11px;margin-bottom:2px">{html.escape(title)}</div>' if title else ""
     )
 
 
-def _number(value: float, number_format: str | None) -> str:
+def number_text(value: float, number_format: str | None) -> str:
     if number_format is None:
         return ""
     return format(value, number_format).replace("-0.00", "0.00")
 
 
-def _axes_off(ax: Any, title: str, fontsize: float = 9) -> None:
+def axes_off(ax: Any, title: str, fontsize: float = 9) -> None:
     ax.set_title(title, fontsize=fontsize, loc="left")
     ax.spines[["top", "right", "left"]].set_visible(False)
 
@@ -144,7 +144,7 @@ class Heatmap:
         """What cell (i, j) shows: its number, or × where it is blocked."""
         if self.is_blocked(i, j):
             return "×"
-        return _number(self.values[i][j], self.number_format)
+        return number_text(self.values[i][j], self.number_format)
 
     def html(self) -> str:
         low, high = self.scale()
@@ -180,7 +180,7 @@ class Heatmap:
                 )
             parts.append("</tr>")
         parts.append("</table>")
-        return _frame(self.description, _title(self.title) + "".join(parts))
+        return html_picture(self.description, title_html(self.title) + "".join(parts))
 
     def size(self) -> tuple[float, float]:
         n_rows, n_columns = len(self.values), len(self.values[0])
@@ -238,250 +238,6 @@ class Heatmap:
 
 
 @dataclass(frozen=True)
-class Bars:
-    """Vertical bars, one group per label and one bar per series, each value printed above.
-
-    ``series`` maps a name (shown in a legend when there are several) to one number ≥ 0
-    per label; ``top`` is the value of a full-height bar (default: the largest).
-    """
-
-    labels: list[str]
-    series: dict[str, list[float]]
-    description: str
-    title: str = ""
-    colours: tuple[str, ...] = (BLUE, ORANGE)
-    top: float | None = None
-    number_format: str | None = ".2f"
-    bar_height: int = 60
-
-    def full(self) -> float:
-        if self.top is not None:
-            return self.top
-        return max([v for values in self.series.values() for v in values] + [1e-12])
-
-    def html(self) -> str:
-        top = self.full()
-        bar_width = 22 if len(self.series) == 1 else 13
-        parts = []
-        if len(self.series) > 1:
-            keys = "".join(
-                f'<span style="margin-right:10px"><span style="display:inline-block;width:9px;'
-                f'height:9px;background:{self.colours[k % len(self.colours)]}"></span> '
-                f"{html.escape(name)}</span>"
-                for k, name in enumerate(self.series)
-            )
-            parts.append(f'<div style="font-size:10px;margin-bottom:2px">{keys}</div>')
-        parts.append('<div style="display:flex;align-items:flex-end;gap:6px">')
-        for j, label in enumerate(self.labels):
-            parts.append('<div style="display:flex;flex-direction:column;align-items:center">')
-            parts.append(
-                '<div style="display:flex;align-items:flex-end;gap:1px;'
-                f'height:{self.bar_height + 12}px">'
-            )
-            for k, values in enumerate(self.series.values()):
-                size = round(self.bar_height * min(values[j], top) / top)
-                parts.append(
-                    '<div style="display:flex;flex-direction:column;align-items:center">'
-                    f'<span style="font-size:9px">{_number(values[j], self.number_format)}</span>'
-                    f'<div style="width:{bar_width}px;height:{size}px;'
-                    f'background:{self.colours[k % len(self.colours)]}"></div></div>'
-                )
-            parts.append(
-                f'</div><div style="font-size:10px;max-width:60px;overflow:hidden;'
-                f'text-overflow:ellipsis;white-space:nowrap">{html.escape(label)}</div></div>'
-            )
-        parts.append("</div>")
-        return _frame(self.description, _title(self.title) + "".join(parts))
-
-    def size(self) -> tuple[float, float]:
-        return 0.55 * len(self.labels) * max(1, len(self.series) * 0.7) + 0.6, 2.0
-
-    def draw(self, ax: Any) -> None:
-        top = self.full()
-        count = len(self.series)
-        width = 0.8 / count
-        for k, (name, values) in enumerate(self.series.items()):
-            xs = [j + (k - (count - 1) / 2) * width for j in range(len(self.labels))]
-            colour_k = self.colours[k % len(self.colours)]
-            ax.bar(xs, [min(v, top) for v in values], width=width * 0.95, color=colour_k,
-                   label=name)  # fmt: skip
-            for x, value in zip(xs, values, strict=True):
-                ax.text(x, min(value, top) + top * 0.03, _number(value, self.number_format),
-                        ha="center", va="bottom", fontsize=7)  # fmt: skip
-        ax.set_ylim(0, top * 1.25)
-        ax.set_xticks(range(len(self.labels)), self.labels, fontsize=8)
-        ax.set_yticks([])
-        if count > 1:
-            ax.legend(fontsize=7, frameon=False, loc="upper right")
-        _axes_off(ax, self.title)
-
-
-@dataclass(frozen=True)
-class NumberLines:
-    """One horizontal number line per entry of ``lines``, each number a dot on it.
-
-    Every line spans ``-limit`` to ``limit`` (default: 1.15 × the largest magnitude) with 0
-    dotted; with ``marked`` the dot at that position of every line is drawn large in
-    orange with its value printed above it.
-    """
-
-    lines: dict[str, list[float]]
-    description: str
-    title: str = ""
-    marked: int | None = None
-    colours: tuple[str, ...] = (GREY,)
-    limit: float | None = None
-    width: int = 520
-
-    def span(self) -> float:
-        if self.limit is not None:
-            return float(self.limit)
-        return 1.15 * max([abs(v) for values in self.lines.values() for v in values] + [1e-12])
-
-    def html(self) -> str:
-        limit = self.span()
-
-        def left(value: float) -> str:
-            return f"{50 + 50 * max(-1.0, min(1.0, value / limit)):.2f}%"
-
-        parts = [
-            f'<div style="position:relative;height:10px;margin-left:90px;width:{self.width}px;'
-            f'font-size:9px;color:{MUTED}">'
-            f'<span style="position:absolute;left:0">{-limit:.2f}</span>'
-            f'<span style="position:absolute;left:50%;transform:translateX(-50%)">0</span>'
-            f'<span style="position:absolute;right:0">{limit:.2f}</span></div>'
-        ]
-        for k, (name, values) in enumerate(self.lines.items()):
-            dots = [
-                '<span style="position:absolute;left:50%;top:0;bottom:0;'
-                f'border-left:1px dotted {GREY}"></span>'
-            ]
-            ink = self.colours[k % len(self.colours)]
-            for value in values:
-                dots.append(
-                    f'<span style="position:absolute;left:{left(value)};top:12px;width:6px;'
-                    f"height:6px;margin-left:-3px;border-radius:50%;background:{ink};"
-                    'opacity:0.7"></span>'
-                )
-            if self.marked is not None:
-                value = values[self.marked]
-                dots.append(
-                    f'<span style="position:absolute;left:{left(value)};top:9px;width:11px;'
-                    f"height:11px;margin-left:-6px;border-radius:50%;background:{ORANGE};"
-                    f'border:1px solid {INK}"></span>'
-                    f'<span style="position:absolute;left:{left(value)};top:-2px;'
-                    f'transform:translateX(-50%);font-size:9px">{value:.4f}</span>'
-                )
-            parts.append(
-                '<div style="display:flex;align-items:center;height:24px">'
-                f'<div style="width:86px;padding-right:4px;text-align:right;font-size:10px">'
-                f"{html.escape(name)}</div>"
-                f'<div style="position:relative;width:{self.width}px;height:24px;'
-                f'background:linear-gradient(#DDD,#DDD) 0 15px/100% 1px no-repeat">'
-                + "".join(dots)
-                + "</div></div>"
-            )
-        return _frame(self.description, _title(self.title) + "".join(parts))
-
-    def size(self) -> tuple[float, float]:
-        return self.width * PX * 1.3 + 1.2, 0.45 * len(self.lines) + 0.9
-
-    def draw(self, ax: Any) -> None:
-        limit = self.span()
-        names = list(self.lines)
-        for k, name in enumerate(names):
-            y = len(names) - 1 - k
-            ax.axhline(y, color="#DDDDDD", lw=1, zorder=0)
-            values = self.lines[name]
-            ax.scatter(values, [y] * len(values), s=14, alpha=0.7,
-                       color=self.colours[k % len(self.colours)])  # fmt: skip
-            if self.marked is not None:
-                value = values[self.marked]
-                ax.scatter([value], [y], s=60, color=ORANGE, edgecolor=INK, zorder=3)
-                ax.text(value, y + 0.3, f"{value:.4f}", ha="center", fontsize=7)
-        ax.axvline(0, color=GREY, lw=1, ls=":")
-        for x, text in ((-limit, f"{-limit:.2f}"), (0, "0"), (limit, f"{limit:.2f}")):
-            ax.text(x, len(names) - 0.35, text, ha="center", fontsize=7, color=MUTED)
-        ax.set_xlim(-limit * 1.02, limit * 1.02)
-        ax.set_ylim(-0.6, len(names) - 0.1)
-        ax.set_xticks([])
-        ax.set_yticks(range(len(names)), list(reversed(names)), fontsize=8)
-        _axes_off(ax, self.title)
-
-
-@dataclass(frozen=True)
-class TokenBoxes:
-    """Each word above a box holding its id, and its position below, in sentence order.
-
-    Boxes are coloured by id (cividis), so a repeated word shows the same colour each
-    time; an id of ``None`` (a word the vocabulary lacks) is a grey box showing ``?``.
-    Only the first ``max_words`` words are drawn.
-    """
-
-    words: list[str]
-    ids: list[int | None]
-    max_words: int = 16
-
-    @property
-    def shown(self) -> list[tuple[str, int | None]]:
-        return list(zip(self.words, self.ids, strict=True))[: self.max_words]
-
-    @property
-    def description(self) -> str:
-        more = ""
-        if len(self.words) > self.max_words:
-            more = f" (first {self.max_words} of {len(self.words)} words)"
-        pairs = ", ".join(f"{w} {'?' if i is None else i}" for w, i in self.shown)
-        return f"Each word above its id, in sentence order{more}: {pairs}."
-
-    def _face(self, token_id: int | None) -> tuple[str, str, str]:
-        if token_id is None:
-            return UNKNOWN, INK, "?"
-        top = max([i for _, i in self.shown if i is not None] + [1])
-        background, ink = colour(token_id, 0, top)
-        return background, ink, str(token_id)
-
-    def html(self) -> str:
-        boxes = []
-        for position, (word, token_id) in enumerate(self.shown):
-            background, ink, label = self._face(token_id)
-            boxes.append(
-                '<div style="display:flex;flex-direction:column;align-items:center;width:72px">'
-                '<div style="font-size:13px;max-width:70px;overflow:hidden;'
-                f'text-overflow:ellipsis;white-space:nowrap">{html.escape(word)}</div>'
-                f'<div style="background:{background};color:{ink};width:56px;height:40px;'
-                "margin:4px 0;border-radius:6px;display:flex;align-items:center;"
-                f'justify-content:center;font-size:17px;font-weight:bold">{label}</div>'
-                f'<div style="font-size:10px;color:{MUTED}">position {position}</div></div>'
-            )
-        return _frame(
-            self.description, '<div style="display:flex;gap:4px">' + "".join(boxes) + "</div>"
-        )
-
-    def size(self) -> tuple[float, float]:
-        return max(4.0, 1.05 * len(self.shown)), 1.55
-
-    def draw(self, ax: Any) -> None:
-        from matplotlib.patches import FancyBboxPatch
-
-        count = len(self.shown)
-        ax.set_xlim(0, max(count, 4.0 / 1.05))
-        ax.set_ylim(0, 1.55)
-        ax.axis("off")
-        for position, (word, token_id) in enumerate(self.shown):
-            background, ink, label = self._face(token_id)
-            ax.text(position + 0.5, 1.3, word, ha="center", va="center", fontsize=11, color=INK)
-            ax.add_patch(
-                FancyBboxPatch((position + 0.1, 0.35), 0.8, 0.7, facecolor=background,
-                               boxstyle="round,pad=0.0,rounding_size=0.08", edgecolor="white")
-            )  # fmt: skip
-            ax.text(position + 0.5, 0.7, label, ha="center", va="center", fontsize=14,
-                    color=ink, weight="bold")  # fmt: skip
-            ax.text(position + 0.5, 0.15, f"position {position}", ha="center", va="center",
-                    fontsize=7.5, color=MUTED)  # fmt: skip
-
-
-@dataclass(frozen=True)
 class Message:
     """A picture holding only ``text``: what an explorer shows when there is nothing to draw."""
 
@@ -492,7 +248,7 @@ class Message:
         return self.text
 
     def html(self) -> str:
-        return _frame(
+        return html_picture(
             self.text,
             f'<div style="color:{MUTED};font-size:13px;padding:40px 0 0 120px">'
             f"{html.escape(self.text)}</div>",
@@ -506,7 +262,16 @@ class Message:
         ax.text(0.5, 0.5, self.text, ha="center", va="center", fontsize=11, color=MUTED)
 
 
-Picture = Heatmap | Bars | NumberLines | TokenBoxes | Message
+class Picture(Protocol):
+    """What every picture description has: a text version, HTML, a size and a drawing."""
+
+    description: str
+
+    def html(self) -> str: ...
+
+    def size(self) -> tuple[float, float]: ...
+
+    def draw(self, ax: Any) -> None: ...
 
 
 @dataclass(frozen=True)
