@@ -12,7 +12,8 @@ from typing import Any
 
 import ipywidgets as widgets
 import pytest
-from course import defined_tests, explorer_factories, picture_labels
+from course import defined_tests, explorer_factories, picture_labels, picture_text
+from explorer_steps import STEPS
 
 from helpers.ui import explore as ui
 from helpers.ui.pictures import Message
@@ -111,3 +112,67 @@ def test_snapshot_prints_the_text_and_shows_the_picture(
     counter().show_snapshot()
     assert capsys.readouterr().out == "a .\n"
     assert shown[0]["text/plain"] == "[the explorer's picture]"
+
+
+class Page:
+    """Stands in for the browser: tools.browser's actions, applied to the widgets by CSS class.
+
+    Typing sets a text box on Enter, a click toggles a checkbox, choosing picks a dropdown's
+    option by label, and a slider's keys move it one option (Arrow keys) or to an end
+    (Home, End), as the slider handles in JupyterLab do.
+    """
+
+    def __init__(self, explorer: ui.Explorer) -> None:
+        self.explorer, self.typed = explorer, ""
+
+    def locator(self, selector: str) -> Page:
+        css = selector.split()[0].removeprefix(".")
+        (self.control,) = [c for c in self.explorer.controls.values() if css in c._dom_classes]
+        return self
+
+    def fill(self, text: str) -> None:
+        self.typed = text
+
+    def click(self) -> None:
+        self.control.value = not self.control.value
+
+    def select_option(self, label: str) -> None:
+        self.control.label = label
+
+    def scroll_into_view_if_needed(self) -> None:
+        pass
+
+    def focus(self) -> None:
+        pass
+
+    def press(self, key: str) -> None:
+        control = self.control
+        if isinstance(control, widgets.Text):
+            assert key == "Enter"
+            control.value = self.typed
+            return
+        if isinstance(control, widgets.IntSlider):
+            values = list(range(control.min, control.max + 1, control.step))
+        else:
+            values = [value for _, value in control.options] if isinstance(
+                control.options[0], tuple
+            ) else list(control.options)  # fmt: skip
+        index = values.index(control.value)
+        moves = {"ArrowRight": index + 1, "ArrowUp": index + 1, "ArrowLeft": index - 1,
+                 "ArrowDown": index - 1, "Home": 0, "End": len(values) - 1}  # fmt: skip
+        control.value = values[max(0, min(len(values) - 1, moves[key]))]
+
+
+@pytest.mark.parametrize("name", sorted(STEPS), ids=sorted(STEPS))
+def test_learner_steps_show_their_texts_and_pictures(name: str) -> None:
+    """tests/explorer_steps.py, played on the widgets in-process (test_browser.py plays the
+    same steps in a real JupyterLab): every expected text and picture piece shows."""
+    explorer = FACTORIES[name]()
+    for step in STEPS[name]:
+        if step.act is not None:
+            step.act(Page(explorer))
+        assert explorer.shown_text() == step.expected, step.describe
+        markup = explorer.picture.value if explorer.picture is not None else ""
+        shown = picture_text(markup) + "\n" + "\n".join(picture_labels(markup))
+        for piece in step.picture:
+            assert piece in shown, f"{step.describe}: the picture lacks {piece!r}"

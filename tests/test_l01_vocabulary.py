@@ -13,8 +13,7 @@ import ipywidgets as widgets
 import pytest
 import torch
 from article_reference import run_article
-from course import figure_text, picture_labels, picture_text
-from explorer_steps import STEPS
+from course import figure_text, picture_labels
 
 from helpers.lessons import l01_vocabulary as lesson
 from helpers.ui.charts import TokenBoxes
@@ -140,41 +139,6 @@ def test_drive_vocabulary_explorer() -> None:
         "Only commas so far: type a few words, for example 'the cat sat on the mat'."
     )
     assert explorer.view.picture == Message("(no words to show)")
-
-
-class Page:
-    """Stands in for the browser: tools.browser's actions, applied to the widgets by CSS class."""
-
-    def __init__(self, explorer: Any) -> None:
-        self.explorer, self.typed = explorer, ""
-
-    def locator(self, selector: str) -> Page:
-        css = selector.split()[0].removeprefix(".")
-        (self.control,) = [c for c in self.explorer.controls.values() if css in c._dom_classes]
-        return self
-
-    def fill(self, text: str) -> None:
-        self.typed = text
-
-    def press(self, key: str) -> None:
-        assert key == "Enter"
-        self.control.value = self.typed
-
-    def click(self) -> None:
-        self.control.value = not self.control.value
-
-
-def test_browser_steps_show_their_texts_and_picture_pieces() -> None:
-    """tests/explorer_steps.py, played on the widgets: every text and picture piece shows."""
-    explorer = lesson.vocabulary_explorer()
-    for step in STEPS["vocabulary_explorer"]:
-        if step.act is not None:
-            step.act(Page(explorer))
-        assert explorer.shown_text() == step.expected, step.describe
-        markup = explorer.picture.value
-        shown = picture_text(markup) + "\n" + "\n".join(picture_labels(markup))
-        for piece in step.picture:
-            assert piece in shown, step.describe
 
 
 def test_snapshot_prints_the_current_text(

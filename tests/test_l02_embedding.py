@@ -14,7 +14,6 @@ import pytest
 import torch
 from article_reference import run_article
 from course import NOTEBOOKS, figure_text, picture_labels, picture_text, read, text_of
-from explorer_steps import STEPS
 
 from helpers.lessons import l02_embedding as lesson
 from helpers.ui import figures
@@ -162,34 +161,6 @@ def test_drive_embedding_explorer(embedded: torch.Tensor) -> None:
         assert list(picture.lines) == ["dimension 0", "dimension 1", "dimension 2"]
         assert torch.allclose(torch.tensor(list(picture.lines.values())), embedded.T)
         assert picture.title == f"{choice!r} (orange) among the other words (grey)"
-
-
-class Page:
-    """Stands in for the browser: tools.browser's actions, applied to the widgets by CSS class."""
-
-    def __init__(self, explorer: Any) -> None:
-        self.explorer = explorer
-
-    def locator(self, selector: str) -> Page:
-        css = selector.split()[0].removeprefix(".")
-        (self.control,) = [c for c in self.explorer.controls.values() if css in c._dom_classes]
-        return self
-
-    def select_option(self, label: str) -> None:
-        self.control.label = label
-
-
-def test_browser_steps_show_their_texts() -> None:
-    """tests/explorer_steps.py, played on the widgets: every text shows."""
-    explorer = lesson.embedding_explorer()
-    for step in STEPS["embedding_explorer"]:
-        if step.act is not None:
-            step.act(Page(explorer))
-        assert explorer.shown_text() == step.expected, step.describe
-        markup = explorer.picture.value
-        shown = picture_text(markup) + "\n" + "\n".join(picture_labels(markup))
-        for piece in step.picture:
-            assert piece in shown, step.describe
 
 
 # ---- exercise checks -----------------------------------------------------------------------
