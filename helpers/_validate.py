@@ -75,37 +75,6 @@ def require_size(name: str, value: Any) -> int:
     return value
 
 
-def require_word_ids(words: Any, ids: Any) -> tuple[list[str], list[int | None]]:
-    """Return ``(words, ids)`` as lists if they describe one sentence, else raise.
-
-    ``words`` is a non-empty list of strings; ``ids`` holds one int per word (``None`` for a
-    word the vocabulary lacks), as a list or a 1-D tensor. Used by the pictures of
-    01_vocabulary.ipynb (static and live).
-
-    Raises:
-        TypeError: ``words`` is not a list of strings, or ``ids`` not a list of ints/None.
-        ValueError: ``words`` is empty, or ``words`` and ``ids`` differ in length.
-    """
-    if (
-        isinstance(words, str)
-        or not isinstance(words, (list, tuple))
-        or not all(isinstance(w, str) for w in words)
-    ):
-        raise TypeError(f"words must be a list of strings; got {describe(words)}.")
-    if isinstance(ids, str) or not (isinstance(ids, (list, tuple)) or hasattr(ids, "tolist")):
-        raise TypeError(f"ids must be a list or 1-D tensor of ints; got {describe(ids)}.")
-    ids = list(ids.tolist() if hasattr(ids, "tolist") else ids)
-    if not all(i is None or (isinstance(i, int) and not isinstance(i, bool)) for i in ids):
-        raise TypeError(f"ids must hold ints (or None for unknown words); got {describe(ids)}.")
-    if not words:
-        raise ValueError("words must hold at least one word; got an empty list.")
-    if len(words) != len(ids):
-        raise ValueError(
-            f"words and ids must have the same length; got {len(words)} words and {len(ids)} ids."
-        )
-    return list(words), ids
-
-
 def require_seed(name: str, value: Any) -> int:
     """Return ``value`` if it is an int usable as a random seed (zero or more), else raise."""
     if isinstance(value, bool) or not isinstance(value, int):
