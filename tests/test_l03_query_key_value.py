@@ -23,12 +23,6 @@ from helpers.ui.pictures import figure
 WORDS = ["The", "quick", "brown", "fox", "jumps", "over", "a", "lazy", "dog"]
 
 
-@pytest.fixture(scope="module")
-def article() -> dict[str, Any]:
-    with torch.random.fork_rng(devices=[]):
-        return run_article()
-
-
 def article_value(name: str) -> torch.Tensor:
     with torch.random.fork_rng(devices=[]):
         return run_article()[name].detach()

@@ -24,12 +24,6 @@ from helpers.ui.figures import render_png
 WORDS = ["The", "quick", "brown", "fox", "jumps", "over", "a", "lazy", "dog"]
 
 
-@pytest.fixture(scope="module")
-def article() -> dict[str, Any]:
-    with torch.random.fork_rng(devices=[]):
-        return run_article()
-
-
 def article_batch() -> tuple[torch.Tensor, torch.Tensor]:
     """The exercise's batch, built from the article's tensors: the sentence and its reverse."""
     with torch.random.fork_rng(devices=[]):

@@ -11,7 +11,6 @@ from collections.abc import Callable
 from typing import Any
 
 import ipywidgets as widgets
-import pytest
 import torch
 import torch.nn.functional as F
 from article_reference import run_article
@@ -25,12 +24,6 @@ from helpers.ui.pictures import Heatmap, figure
 WORDS = ["The", "quick", "brown", "fox", "jumps", "over", "a", "lazy", "dog"]
 LATER = torch.triu(torch.ones(9, 9, dtype=torch.bool), diagonal=1)
 """True above the diagonal: the keys after each query."""
-
-
-@pytest.fixture(scope="module")
-def article() -> dict[str, Any]:
-    with torch.random.fork_rng(devices=[]):
-        return run_article()
 
 
 def article_tensors() -> dict[str, Any]:

@@ -9,7 +9,6 @@ from __future__ import annotations
 from typing import Any
 
 import ipywidgets as widgets
-import pytest
 import torch
 from article_reference import run_article
 from course import picture_labels, picture_text
@@ -17,12 +16,6 @@ from course import picture_labels, picture_text
 from helpers.lessons import l06_context_vectors as lesson
 
 WORDS = ["The", "quick", "brown", "fox", "jumps", "over", "a", "lazy", "dog"]
-
-
-@pytest.fixture(scope="module")
-def article() -> dict[str, Any]:
-    with torch.random.fork_rng(devices=[]):
-        return run_article()
 
 
 def article_values() -> tuple[torch.Tensor, torch.Tensor]:

@@ -28,12 +28,6 @@ from helpers.ui.pictures import Message, figure
 WORDS = ["The", "quick", "brown", "fox", "jumps", "over", "a", "lazy", "dog"]
 
 
-@pytest.fixture(scope="module")
-def article() -> dict[str, Any]:
-    with torch.random.fork_rng(devices=[]):
-        return run_article()
-
-
 def article_run() -> dict[str, Any]:
     with torch.random.fork_rng(devices=[]):
         return run_article()

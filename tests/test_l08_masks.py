@@ -29,12 +29,6 @@ FIVE = torch.tril(torch.ones(5, 5, dtype=torch.bool))
 PADDING = torch.tensor([[[True, True, False, False]], [[True, True, True, True]]])
 
 
-@pytest.fixture(scope="module")
-def article() -> dict[str, Any]:
-    with torch.random.fork_rng(devices=[]):
-        return run_article()
-
-
 def article_weights(article: dict[str, Any], mask: torch.Tensor) -> torch.Tensor:
     scores = (article["query"] @ article["key"].T / math.sqrt(2)).detach()
     return F.softmax(scores.masked_fill(~mask, float("-inf")), dim=-1)

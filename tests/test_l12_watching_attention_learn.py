@@ -1,7 +1,7 @@
 """Lesson 12, watching attention learn: its pictures, its explorer and its exercise checks.
 
 The training itself is tested in tests/test_training.py. Right answers come from the
-lesson's inline training loop written out here in plain PyTorch; expected texts are
+lesson's inline training loop, written out in plain PyTorch in tests/test_training.py; expected texts are
 written out as the lesson prints them.
 """
 
@@ -14,9 +14,9 @@ from typing import Any
 
 import ipywidgets as widgets
 import torch
-import torch.nn.functional as F
 from course import figure_text, picture_labels, picture_text
 from matplotlib.patches import Rectangle
+from test_training import inline_training
 
 from helpers import training
 from helpers.lessons import l12_watching_attention_learn as lesson
@@ -27,29 +27,9 @@ HELD_OUT = torch.randint(0, 6, (256, 6), generator=torch.Generator().manual_seed
 
 
 @functools.cache
-def inline_model() -> training.PreviousTokenModel:
-    """The model trained by the loop the lesson writes inline (cell "Training, written out")."""
-    model = training.build_model()
-    generator = torch.Generator().manual_seed(123)
-    optimizer = torch.optim.Adam(model.parameters(), lr=0.02)
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    try:
-        for _ in range(200):
-            tokens = torch.randint(0, 6, (32, 6), generator=generator)
-            logits, _ = model(tokens)
-            loss = F.cross_entropy(logits.flatten(0, 1), tokens.roll(1, dims=-1).flatten())
-            optimizer.zero_grad()
-            loss.backward()
-            optimizer.step()
-    finally:
-        torch.set_num_threads(threads)
-    return model
-
-
 def trained_weights() -> torch.Tensor:
     """The example sequence's (6, 6) weights after training (the lesson's ``after``)."""
-    model = inline_model()
+    model = inline_training()[0]
     with torch.no_grad():
         return model(HELD_OUT[0])[1]
 

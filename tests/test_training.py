@@ -66,8 +66,9 @@ def test_a_learning_rate_too_high_fails() -> None:
     assert last.loss > 1.5 and last.correct_weight < 0.3
 
 
-def test_train_is_the_lessons_inline_loop(run: training.TrainingRun) -> None:
-    """The loop the lesson writes inline gives the same losses, bit for bit."""
+def inline_training() -> tuple[training.PreviousTokenModel, list[float]]:
+    """The model and batch losses of the loop the lesson writes inline (cell "Training,
+    written out"), written out again here independently of helpers.training.train."""
     model = training.build_model()
     generator = torch.Generator().manual_seed(123)
     optimizer = torch.optim.Adam(model.parameters(), lr=0.02)
@@ -85,7 +86,12 @@ def test_train_is_the_lessons_inline_loop(run: training.TrainingRun) -> None:
             losses.append(loss.item())
     finally:
         torch.set_num_threads(threads)
-    assert losses == run.batch_losses
+    return model, losses
+
+
+def test_train_is_the_lessons_inline_loop(run: training.TrainingRun) -> None:
+    """The loop the lesson writes inline gives the same losses, bit for bit."""
+    assert inline_training()[1] == run.batch_losses
 
 
 def test_training_is_deterministic_and_leaves_global_state_alone(
