@@ -1,7 +1,5 @@
-"""Argument checks shared by the helpers, so every bad input gets the same kind of message.
-
-A message always names the argument, shows what it got and says what was expected.
-"""
+"""Argument checks shared by the helpers: each message names the argument, what it got and
+what was expected."""
 
 from __future__ import annotations
 
@@ -17,31 +15,20 @@ def describe(value: Any) -> str:
 
 
 def require_sentence(name: str, value: Any) -> str:
-    """Return ``value`` if it is a string holding at least one word, else raise.
-
-    Raises:
-        TypeError: ``value`` is not a ``str``.
-        ValueError: ``value`` is empty or only whitespace.
-    """
+    """Return ``value`` if it is a string holding at least one word, else raise."""
     if not isinstance(value, str):
         raise TypeError(f"{name} must be a string of words; got {describe(value)}.")
     if not value.strip():
-        raise ValueError(
-            f"{name} must contain at least one word; got {value!r}, "
-            "which is empty or only whitespace."
-        )
+        raise ValueError(f"{name} must contain at least one word; got {value!r}, "
+                         "which is empty or only whitespace.")  # fmt: skip
     return value
 
 
 def require_tensor(
     name: str, value: Any, ndim: tuple[int, ...] | int = (2,), floating: bool = True
 ) -> Any:
-    """Return ``value`` if it is a non-empty tensor of a rank in ``ndim``, else raise.
-
-    ``ndim`` is a tuple of allowed ranks, or one int: the least rank allowed (any rank
-    from it on). With ``floating=True`` the tensor must hold floating-point numbers (what
-    matrix products with learned weights need).
-    """
+    """Return ``value`` if it is a non-empty tensor of a rank in ``ndim`` (a tuple of ranks, or
+    an int: the least rank), holding floating-point numbers if ``floating``, else raise."""
     import torch
 
     if isinstance(ndim, int):
@@ -52,17 +39,13 @@ def require_tensor(
         hint = " (wrap it with torch.tensor(...))" if isinstance(value, (list, tuple)) else ""
         raise TypeError(f"{name} must be a {kind}; got {describe(value)}{hint}.")
     if not allowed(value.dim()):
-        raise ValueError(
-            f"{name} must be a {kind.replace('torch.Tensor', 'tensor')}; "
-            f"got a {value.dim()}-D tensor of shape {tuple(value.shape)}."
-        )
+        raise ValueError(f"{name} must be a {kind.replace('torch.Tensor', 'tensor')}; "
+                         f"got a {value.dim()}-D tensor of shape {tuple(value.shape)}.")  # fmt: skip
     if value.numel() == 0:
         raise ValueError(f"{name} must not be empty; got shape {tuple(value.shape)}.")
     if floating and not value.is_floating_point():
-        raise TypeError(
-            f"{name} must hold floating-point numbers; got dtype {value.dtype} "
-            "(convert with .float())."
-        )
+        raise TypeError(f"{name} must hold floating-point numbers; got dtype {value.dtype} "
+                        "(convert with .float()).")  # fmt: skip
     return value
 
 
@@ -103,17 +86,11 @@ def require_weights(name: str, weights: Any, words: Any, heads: bool = False) ->
     if not all(isinstance(word, str) for word in words):
         raise TypeError(f"words must hold only strings; got {describe(words)}.")
     rank, kind = (3, "a (heads, n, n)") if heads else (2, "a 2-D")
-    if (
-        not isinstance(weights, torch.Tensor)
-        or weights.dim() != rank
-        or not weights.is_floating_point()
-    ):
-        raise TypeError(
-            f"{name} must be {kind} float tensor (queries x keys); got {describe(weights)}."
-        )
+    floats = isinstance(weights, torch.Tensor) and weights.is_floating_point()
+    if not floats or weights.dim() != rank:
+        raise TypeError(f"{name} must be {kind} float tensor (queries x keys); "
+                        f"got {describe(weights)}.")  # fmt: skip
     n = len(words)
     if tuple(weights.shape[-2:]) != (n, n):
-        raise ValueError(
-            f"{name} must have one row and one column per word, ({n}, {n}); "
-            f"got shape {tuple(weights.shape)} for {n} words."
-        )
+        raise ValueError(f"{name} must have one row and one column per word, ({n}, {n}); "
+                         f"got shape {tuple(weights.shape)} for {n} words.")  # fmt: skip

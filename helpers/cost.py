@@ -1,9 +1,5 @@
-"""What attention costs, counted from the sizes alone (introduced in 11_cost_of_attention.ipynb).
-
-The bytes of the score matrices, and the multiply-adds of attention and of the projections
-before it; :func:`load_measured_costs` reads the times and memory ``make bench`` measured.
-Names follow the lesson: ``n`` tokens, ``d`` features, ``heads`` heads of ``d_k`` and ``d_v``.
-"""
+"""What attention costs, counted from the sizes (``n`` tokens, ``d`` features, ``heads`` heads of
+``d_k`` and ``d_v``) and as ``make bench`` measured it. Introduced in 11_cost_of_attention.ipynb."""
 
 from __future__ import annotations
 
@@ -15,10 +11,9 @@ import torch
 
 from helpers._validate import describe, require_size
 
-MEASURED_COSTS = (
-    Path(__file__).resolve().parent / "data" / "attention_cost.csv"
-)  # any copy finds it
-MEASURED_COLUMNS = ("function", "n", "median_seconds", "peak_extra_bytes")
+MEASURED_COSTS = Path(__file__).resolve().parent / "data" / "attention_cost.csv"
+MEASURED_TYPES = {"function": str, "n": int, "median_seconds": float, "peak_extra_bytes": int}
+MEASURED_COLUMNS = tuple(MEASURED_TYPES)
 UNITS = ("B", "KiB", "MiB", "GiB", "TiB", "PiB")
 
 
@@ -36,33 +31,26 @@ def score_matrix_bytes(
     n: int, heads: int = 1, batch: int = 1, dtype: torch.dtype = torch.float32
 ) -> int:
     """Bytes of the score matrices ``Q Kᵀ / √d_k``: ``batch × heads × n × n`` numbers of ``dtype``.
-
     Introduced in 11_cost_of_attention.ipynb ("Scores are n × n")."""
     _require_sizes(n=n, heads=heads, batch=batch)
     if not isinstance(dtype, torch.dtype):
-        raise TypeError(
-            f"dtype must be a torch.dtype such as torch.float32; got {describe(dtype)}."
-        )
+        raise TypeError(f"dtype must be a torch.dtype such as torch.float32; got {describe(dtype)}.")  # fmt: skip
     if not dtype.is_floating_point:
-        raise ValueError(
-            f"dtype must be a floating-point dtype (scores are real numbers); got {dtype}."
-        )
-    return batch * heads * n * n * bytes_per_number(dtype)  # (batch, heads, n, n)
+        raise ValueError(f"dtype must be a floating-point dtype (scores are real numbers); got {dtype}.")  # fmt: skip
+    return batch * heads * n * n * bytes_per_number(dtype)
 
 
 def attention_multiply_adds(n: int, d_k: int, d_v: int, heads: int = 1, batch: int = 1) -> int:
     """Multiply-adds of ``Q Kᵀ`` (n·n·d_k) plus ``weights @ V`` (n·n·d_v); softmax not counted.
-
     Introduced in 11_cost_of_attention.ipynb ("Counting multiply-adds")."""
     _require_sizes(n=n, d_k=d_k, d_v=d_v, heads=heads, batch=batch)
-    return batch * heads * n * n * (d_k + d_v)  # n² dot products of d_k pairs, n·d_v sums of n
+    return batch * heads * n * n * (d_k + d_v)
 
 
 def projection_multiply_adds(
     n: int, d: int, d_k: int, d_v: int, heads: int = 1, batch: int = 1
 ) -> int:
     """Multiply-adds of ``Q = X W_Q``, ``K = X W_K``, ``V = X W_V`` (no output projection).
-
     Introduced in 11_cost_of_attention.ipynb ("Which dominates when")."""
     _require_sizes(n=n, d=d, d_k=d_k, d_v=d_v, heads=heads, batch=batch)
     return batch * heads * n * d * (2 * d_k + d_v)  # (n, d) @ (d, d_k), twice, and (d, d_v)
@@ -70,26 +58,20 @@ def projection_multiply_adds(
 
 def human_bytes(count: int) -> str:
     """``count`` bytes in binary units, e.g. ``324 B``, ``1.0 MiB``, ``64.0 GiB``.
-
     Introduced in 11_cost_of_attention.ipynb ("Scores are n × n")."""
     if isinstance(count, bool) or not isinstance(count, int):
         raise TypeError(f"count must be an int number of bytes; got {describe(count)}.")
     if count < 0:
         raise ValueError(f"count must be zero or positive; got {count}.")
-    if count < 1024:
-        return f"{count} B"
-    value, unit = float(count), 0
-    while value >= 1024 and unit < len(UNITS) - 1:
-        value, unit = value / 1024, unit + 1
-    return f"{value:.1f} {UNITS[unit]}"
+    unit = max((u for u in range(len(UNITS)) if 1024**u <= count), default=0)
+    return f"{count / 1024**unit:.1f} {UNITS[unit]}" if unit else f"{count} B"
 
 
 def log_log_slope(x: list[float], y: list[float]) -> float:
     """The slope of ``y`` against ``x`` on log-log axes, first point to last (n² has slope 2).
-
     Introduced in 11_cost_of_attention.ipynb ("Picture")."""
     for name, values in (("x", x), ("y", y)):
-        if isinstance(values, (str, bytes)) or not isinstance(values, (list, tuple)):
+        if not isinstance(values, (list, tuple)):
             raise TypeError(f"{name} must be a list of positive numbers; got {describe(values)}.")
         if not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values):
             raise TypeError(f"{name} must hold numbers only; got {describe(values)}.")
@@ -108,7 +90,6 @@ def log_log_slope(x: list[float], y: list[float]) -> float:
 
 def load_measured_costs(path: str | Path | None = None) -> list[dict[str, str | int | float]]:
     """The rows of ``make bench``'s CSV (default :data:`MEASURED_COSTS`), ``#`` lines skipped.
-
     Introduced in 11_cost_of_attention.ipynb ("Measured")."""
     path = MEASURED_COSTS if path is None else Path(path) if isinstance(path, str) else path
     if not isinstance(path, Path):
@@ -117,20 +98,16 @@ def load_measured_costs(path: str | Path | None = None) -> list[dict[str, str | 
         raise FileNotFoundError(
             f"no measurements at {path.name}: run `make bench` (tools/bench_attention.py) to write them."
         )
-    reader = csv.DictReader(
-        line for line in path.read_text().splitlines() if not line.startswith("#")
-    )
+    lines = [line for line in path.read_text().splitlines() if not line.startswith("#")]
+    reader = csv.DictReader(lines)
     if tuple(reader.fieldnames or ()) != MEASURED_COLUMNS:
         raise ValueError(
-            f"{path.name} must have the columns {', '.join(MEASURED_COLUMNS)}; "
-            f"got {describe(reader.fieldnames)}."
+            f"{path.name} must have the columns {', '.join(MEASURED_COLUMNS)}; got {describe(reader.fieldnames)}."
         )
-    rows: list[dict[str, str | int | float]] = []
+    rows = []
     for number, row in enumerate(reader, start=1):
         try:
-            rows.append({"function": row["function"], "n": int(row["n"]),
-                         "median_seconds": float(row["median_seconds"]),
-                         "peak_extra_bytes": int(row["peak_extra_bytes"])})  # fmt: skip
+            rows.append({name: kind(row[name]) for name, kind in MEASURED_TYPES.items()})
         except (TypeError, ValueError) as error:
             raise ValueError(f"{path.name}, data row {number} is not valid: {error}.") from None
     if not rows:

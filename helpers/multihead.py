@@ -3,8 +3,6 @@
 A head is lesson 07's self-attention on ``d_head = d_model // num_heads`` of the features:
 
     head_i = softmax(Q_i K_i^T / sqrt(d_head)) V_i,   MultiHead(x) = Concat(head_1..head_h) W_O.
-
-``from helpers.multihead import MultiHeadAttention`` (``import helpers`` does not import it).
 """
 
 from __future__ import annotations
@@ -17,11 +15,8 @@ from helpers.attention import embed, scaled_dot_product_attention
 from helpers.course import SEED, SENTENCE
 from helpers.vocabulary import build_vocabulary, encode, split_words
 
-D_MODEL = 8
-"""The model size of lessons 09 and 10: each word becomes a vector of 8 numbers."""
-
-NUM_HEADS = 4
-"""The number of heads in lessons 09 and 10: 4 heads of d_head = 8 / 4 = 2 features each."""
+D_MODEL = 8  # the model size of lessons 09 and 10: each word becomes a vector of 8 numbers
+NUM_HEADS = 4  # 4 heads of d_head = 8 / 4 = 2 features each
 
 
 def _head_size(d_model: int, num_heads: int) -> int:
@@ -29,10 +24,8 @@ def _head_size(d_model: int, num_heads: int) -> int:
     require_size("d_model", d_model)
     require_size("num_heads", num_heads)
     if d_model % num_heads:
-        raise ValueError(
-            f"num_heads must divide d_model (each head gets d_model / num_heads features); "
-            f"got d_model={d_model} and num_heads={num_heads}."
-        )
+        raise ValueError("num_heads must divide d_model (each head gets d_model / num_heads "
+                         f"features); got d_model={d_model} and num_heads={num_heads}.")  # fmt: skip
     return d_model // num_heads
 
 
@@ -54,23 +47,19 @@ def merge_heads(x: torch.Tensor) -> torch.Tensor:
 
 
 def heads_mask(mask: torch.Tensor | None) -> torch.Tensor | None:
-    """A course mask ready for scores ``(batch, heads, n, n)``: a 3-D mask (``padding_mask``'s)
-    gets a heads dimension, else ``batch`` would line up with ``heads``; 2-D and 4-D masks
-    broadcast as they are. Introduced in 09_multi_head_attention.ipynb."""
+    """A course mask for scores ``(batch, heads, n, n)``: a 3-D mask (``padding_mask``'s) gets a
+    heads dimension, else ``batch`` would line up with ``heads``; 2-D and 4-D masks broadcast as
+    they are. Introduced in 09_multi_head_attention.ipynb."""
     if isinstance(mask, torch.Tensor) and mask.dim() == 3:
         return mask.unsqueeze(1)  # (batch, 1, n or 1, n)
     return mask
 
 
 class MultiHeadAttention(nn.Module):
-    """Multi-head self-attention: layers ``query``, ``key``, ``value`` and ``out``, each
-    ``nn.Linear(d_model, d_model)``, created in this order (so a seed fixes them).
-
-    ``attend(x, mask=None)`` takes ``x (batch, n, d_model)`` or ``(n, d_model)`` and a boolean
-    mask (``True`` = may attend, :func:`heads_mask`); it returns the output and every head's
-    weights ``(batch, heads, n, n)``, ``forward`` the output only. Introduced in
-    09_multi_head_attention.ipynb; 10_what_pytorch_does.ipynb compares it with PyTorch's.
-    """
+    """Multi-head self-attention: ``nn.Linear(d_model, d_model)`` layers ``query``, ``key``,
+    ``value``, ``out``, created in this order; ``attend`` also returns every head's weights.
+    Introduced in 09_multi_head_attention.ipynb; 10_what_pytorch_does.ipynb compares it with
+    PyTorch's."""
 
     def __init__(self, d_model: int, num_heads: int, bias: bool = True) -> None:
         super().__init__()
@@ -86,13 +75,11 @@ class MultiHeadAttention(nn.Module):
     def attend(
         self, x: torch.Tensor, mask: torch.Tensor | None = None
     ) -> tuple[torch.Tensor, torch.Tensor]:
-        """The output ``(batch, n, d_model)`` and the weights ``(batch, heads, n, n)``."""
+        """The output ``([batch,] n, d_model)`` and the weights ``([batch,] heads, n, n)``."""
         require_tensor("x", x, ndim=(2, 3))
         if x.shape[-1] != self.d_model:
-            raise ValueError(
-                f"x must have {self.d_model} features in its last dimension "
-                f"(d_model={self.d_model}); got shape {tuple(x.shape)}."
-            )
+            raise ValueError(f"x must have {self.d_model} features in its last dimension "
+                             f"(d_model={self.d_model}); got shape {tuple(x.shape)}.")  # fmt: skip
         one_sentence = x.dim() == 2
         batch = x.unsqueeze(0) if one_sentence else x  # (batch, n, d_model)
         queries = split_heads(self.query(batch), self.num_heads)  # (batch, heads, n, d_head)
@@ -103,21 +90,32 @@ class MultiHeadAttention(nn.Module):
         return (output[0], weights[0]) if one_sentence else (output, weights)
 
     def forward(self, x: torch.Tensor, mask: torch.Tensor | None = None) -> torch.Tensor:
-        """The output ``(batch, n, d_model)`` for ``x (batch, n, d_model)``."""
         return self.attend(x, mask)[0]
 
     @torch.no_grad()
     def load_from_torch(self, module: nn.MultiheadAttention) -> MultiHeadAttention:
-        """Copy the weights of a ``torch.nn.MultiheadAttention`` (``batch_first=True``, this
-        module's sizes) into this module and return it; its dropout is not copied.
-
-        PyTorch stacks the query, key and value weights (``nn.Linear``'s ``(out, in)`` layout)
-        in ``in_proj_weight (3 * d_model, d_model)`` and their biases in ``in_proj_bias``;
-        ``out_proj`` is an ``nn.Linear`` like ``self.out``. Introduced in
-        10_what_pytorch_does.ipynb.
-        """
-        self._check_torch_module(module)
-        d, bias = self.d_model, module.in_proj_bias  # rows [0, d): query, [d, 2d): key, then value
+        """Copy the weights of a ``nn.MultiheadAttention`` of this module's sizes (``batch_first``)
+        into this module and return it. Introduced in 10_what_pytorch_does.ipynb."""
+        if not isinstance(module, nn.MultiheadAttention):
+            raise TypeError(f"module must be a torch.nn.MultiheadAttention; got {describe(module)}.")  # fmt: skip
+        if module.embed_dim != self.d_model or module.num_heads != self.num_heads:
+            raise ValueError(f"module must have embed_dim={self.d_model} and num_heads={self.num_heads} like "
+                             f"this module; got embed_dim={module.embed_dim} and num_heads={module.num_heads}.")  # fmt: skip
+        if not module.batch_first:
+            raise ValueError("module must be built with batch_first=True (inputs (batch, n, d_model), as in "
+                             "this course); got batch_first=False, which reads inputs as (n, batch, d_model).")  # fmt: skip
+        if not module._qkv_same_embed_dim or module.in_proj_weight is None:
+            raise ValueError("module must not set kdim or vdim to other sizes (self-attention: keys and "
+                             f"values come from the same x); got kdim={module.kdim}, vdim={module.vdim}.")  # fmt: skip
+        if module.bias_k is not None or module.add_zero_attn:
+            raise ValueError("module must be built without add_bias_kv and add_zero_attn (they add extra keys "
+                             f"this module does not have); got add_bias_kv={module.bias_k is not None}, "
+                             f"add_zero_attn={module.add_zero_attn}.")  # fmt: skip
+        bias = module.in_proj_bias  # stacked like in_proj_weight: query, key, then value
+        if (bias is not None) != (self.query.bias is not None):
+            raise ValueError(f"module must have bias={self.query.bias is not None} like this module; "
+                             f"got a module with bias={bias is not None}.")  # fmt: skip
+        d = self.d_model  # in_proj_weight (3 * d, d): rows [0, d) query, [d, 2d) key, then value
         for i, layer in enumerate((self.query, self.key, self.value)):
             layer.weight.copy_(module.in_proj_weight[i * d : (i + 1) * d])
             if bias is not None:
@@ -126,39 +124,6 @@ class MultiHeadAttention(nn.Module):
         if bias is not None:
             self.out.bias.copy_(module.out_proj.bias)
         return self
-
-    def _check_torch_module(self, module: nn.MultiheadAttention) -> None:
-        if not isinstance(module, nn.MultiheadAttention):
-            raise TypeError(
-                f"module must be a torch.nn.MultiheadAttention; got {describe(module)}."
-            )
-        if module.embed_dim != self.d_model or module.num_heads != self.num_heads:
-            raise ValueError(
-                f"module must have embed_dim={self.d_model} and num_heads={self.num_heads} like "
-                f"this module; got embed_dim={module.embed_dim} and num_heads={module.num_heads}."
-            )
-        if not module.batch_first:
-            raise ValueError(
-                "module must be built with batch_first=True (inputs (batch, n, d_model), as in "
-                "this course); got batch_first=False, which reads inputs as (n, batch, d_model)."
-            )
-        if not module._qkv_same_embed_dim or module.in_proj_weight is None:
-            raise ValueError(
-                f"module must not set kdim or vdim to other sizes (self-attention: keys and "
-                f"values come from the same x); got kdim={module.kdim}, vdim={module.vdim}."
-            )
-        if module.bias_k is not None or module.add_zero_attn:
-            raise ValueError(
-                "module must be built without add_bias_kv and add_zero_attn (they add extra "
-                "keys this module does not have); got "
-                f"add_bias_kv={module.bias_k is not None}, add_zero_attn={module.add_zero_attn}."
-            )
-        has_bias = module.in_proj_bias is not None
-        if has_bias != (self.query.bias is not None):
-            raise ValueError(
-                f"module must have bias={self.query.bias is not None} like this module; "
-                f"got a module with bias={has_bias}."
-            )
 
 
 def course_example(

@@ -1,16 +1,10 @@
-"""Training one self-attention layer on a task whose right attention pattern is known.
-
-The task of 12_watching_attention_learn.ipynb: at every position of a sequence of ``LENGTH``
-tokens, output the token at the *previous* position (position 0 takes the last one). So query
-``i`` should put its weight on key ``i - 1``. Self-attention alone cannot tell positions apart
-(lesson 07, exercise 2), so each input vector is a one-hot token followed by a one-hot position.
-Everything computes in float64, so the printed numbers are the same on every CPU.
-"""
+"""Lesson 12's task, model and training loop: at each position, output the token at the previous
+one (position 0 takes the last), so query ``i`` should attend to key ``i - 1``. Attention alone cannot
+tell positions apart (lesson 07), so each input adds a one-hot position. All float64: same digits."""
 
 from __future__ import annotations
 
 import functools
-import math
 from dataclasses import dataclass, field
 
 import torch
@@ -36,22 +30,20 @@ DTYPE = torch.float64
 def random_sequences(
     batch_size: int, generator: torch.Generator, n_tokens: int = len(TOKENS), length: int = LENGTH
 ) -> torch.Tensor:
-    """``(batch_size, length)`` random token ids drawn by ``generator`` (the global state is
-    untouched). Introduced in 12_watching_attention_learn.ipynb."""
+    """``(batch_size, length)`` random token ids. Introduced in 12_watching_attention_learn.ipynb."""
     return torch.randint(0, n_tokens, (batch_size, length), generator=generator)
 
 
 def previous_token_targets(tokens: torch.Tensor) -> torch.Tensor:
-    """What the model must output, ``tokens (..., length)`` rolled: at ``i`` the token at ``i - 1``.
-    Introduced in 12_watching_attention_learn.ipynb."""
+    """At ``i``, the token at ``i - 1`` (at 0, the last). Introduced in 12_watching_attention_learn.ipynb."""
     return _require_tokens(tokens).roll(1, dims=-1)
 
 
 def encode_tokens(tokens: torch.Tensor, with_positions: bool = True) -> torch.Tensor:
-    """The inputs ``(..., length, 6 + length)``: one-hot token, then one-hot position, float64
-    (``(..., length, 6)`` without positions). Introduced in 12_watching_attention_learn.ipynb."""
+    """One-hot token, then (``with_positions``) one-hot position: ``(..., length, 6 + length)``.
+    Introduced in 12_watching_attention_learn.ipynb."""
     _require_tokens(tokens)
-    _require_flag(with_positions)
+    _require_type("with_positions", with_positions, bool, "True or False")
     x = F.one_hot(tokens.long(), len(TOKENS)).to(DTYPE)  # (..., length, 6)
     if not with_positions:
         return x
@@ -61,11 +53,8 @@ def encode_tokens(tokens: torch.Tensor, with_positions: bool = True) -> torch.Te
 
 
 class PreviousTokenModel(nn.Module):
-    """One ``helpers.SelfAttention`` layer and a linear readout to one logit per token, float64.
-
-    ``forward(tokens (..., length))`` returns ``(logits (..., length, 6), weights (..., length,
-    length))``. Introduced in 12_watching_attention_learn.ipynb.
-    """
+    """A ``helpers.SelfAttention`` layer and a linear readout to one logit per token, float64.
+    Introduced in 12_watching_attention_learn.ipynb."""
 
     def __init__(self, length: int = LENGTH, with_positions: bool = True) -> None:
         super().__init__()
@@ -77,28 +66,29 @@ class PreviousTokenModel(nn.Module):
         self.to(DTYPE)
 
     def forward(self, tokens: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """``tokens (..., length)`` -> ``(logits (..., length, 6), weights (..., length, length))``."""
         x = encode_tokens(tokens, self.with_positions)  # (..., length, d)
         if tokens.shape[-1] != self.length:
             raise ValueError(
                 f"tokens must hold sequences of {self.length} tokens; got shape {tuple(tokens.shape)}."
             )
         context, weights = self.attention.attend(x)  # (..., length, D_V), (..., length, length)
-        return self.readout(context), weights  # logits (..., length, 6)
+        return self.readout(context), weights
 
 
 def build_model(seed: int = SEED, with_positions: bool = True) -> PreviousTokenModel:
-    """A :class:`PreviousTokenModel` drawn right after seeding ``seed``; the global random state
-    is restored afterwards. Introduced in 12_watching_attention_learn.ipynb."""
+    """The model drawn after seeding ``seed``, the global random state restored afterwards.
+    Introduced in 12_watching_attention_learn.ipynb."""
     require_seed("seed", seed)
-    _require_flag(with_positions)
+    _require_type("with_positions", with_positions, bool, "True or False")
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(seed)
         return PreviousTokenModel(with_positions=with_positions)
 
 
 def task_loss(logits: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
-    """Mean cross-entropy of ``logits (batch, length, 6)`` for ``targets (batch, length)``, both
-    flattened first (classes go in dimension 1). Introduced in 12_watching_attention_learn.ipynb."""
+    """Mean cross-entropy of ``logits (batch, length, 6)`` for ``targets (batch, length)``.
+    Introduced in 12_watching_attention_learn.ipynb."""
     require_tensor("logits", logits, ndim=(3,))
     _require_tokens(targets, "targets")
     if logits.shape[:-1] != targets.shape or logits.shape[-1] != len(TOKENS):
@@ -110,17 +100,15 @@ def task_loss(logits: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
 
 
 def mean_weight_on_previous(weights: torch.Tensor) -> float:
-    """The mean weight of query ``i`` on key ``i - 1`` (query 0 on the last key) in ``weights``
-    ``(length, length)`` or ``(batch, length, length)``: about ``1 / length`` when spread evenly,
-    1 for the perfect pattern. Introduced in 12_watching_attention_learn.ipynb."""
+    """Mean weight of query ``i`` on key ``i - 1`` (query 0 on the last): 1 for the perfect pattern.
+    Introduced in 12_watching_attention_learn.ipynb."""
     require_tensor("weights", weights, ndim=(2, 3))
     if weights.shape[-1] != weights.shape[-2]:
         raise ValueError(
             f"weights must be square (queries x keys of one sequence); got shape {tuple(weights.shape)}."
         )
-    length = weights.shape[-1]
-    queries = torch.arange(length)
-    return weights.detach()[..., queries, (queries - 1) % length].mean().item()
+    queries = torch.arange(weights.shape[-1])
+    return weights.detach()[..., queries, (queries - 1) % len(queries)].mean().item()
 
 
 @dataclass(frozen=True)
@@ -138,7 +126,7 @@ class Checkpoint:
 def measure(model: PreviousTokenModel, tokens: torch.Tensor, step: int = 0) -> Checkpoint:
     """Loss, accuracy and weights of ``model`` on ``tokens (batch, length)``, without gradients.
     Introduced in 12_watching_attention_learn.ipynb."""
-    _require_model(model)
+    _require_type("model", model, PreviousTokenModel, "a PreviousTokenModel (build_model())")
     _require_tokens(tokens, ndim=(2,))
     targets = previous_token_targets(tokens)  # (batch, length)
     with torch.no_grad():
@@ -167,14 +155,9 @@ def train(
     batch_size: int = BATCH_SIZE,
     record_every: int = RECORD_EVERY,
 ) -> TrainingRun:
-    """Train ``model`` in place with Adam, as 12_watching_attention_learn.ipynb's inline loop does.
-
-    Each step draws ``batch_size`` sequences from ``generator``, then ``zero_grad``, ``backward``,
-    ``step``. Every ``record_every`` steps (and after the last) it measures the model on
-    ``held_out (batch, length)``, which draws no random numbers. It runs on one thread (restored
-    afterwards), so sums run in the same order on every machine.
-    """
-    _require_model(model)
+    """Train ``model`` with Adam as 12_watching_attention_learn.ipynb's inline loop does, on one
+    thread (same sums everywhere), measuring it on ``held_out`` every ``record_every`` steps."""
+    _require_type("model", model, PreviousTokenModel, "a PreviousTokenModel (build_model())")
     if not isinstance(generator, torch.Generator):
         raise TypeError(
             "generator must be a torch.Generator (e.g. torch.Generator().manual_seed(123)); "
@@ -184,7 +167,7 @@ def train(
     require_size("steps", steps)
     if isinstance(learning_rate, bool) or not isinstance(learning_rate, (int, float)):
         raise TypeError(f"learning_rate must be a positive number; got {describe(learning_rate)}.")
-    if not (math.isfinite(learning_rate) and learning_rate > 0):
+    if not 0 < learning_rate < float("inf"):  # also False for NaN
         raise ValueError(f"learning_rate must be a positive, finite number; got {learning_rate}.")
     require_size("batch_size", batch_size)
     require_size("record_every", record_every)
@@ -192,8 +175,7 @@ def train(
     torch.set_num_threads(1)
     try:
         optimizer = torch.optim.Adam(model.parameters(), lr=float(learning_rate))
-        losses: list[float] = []
-        checkpoints = [measure(model, held_out, 0)]
+        run = TrainingRun([], [measure(model, held_out, 0)])
         for step in range(1, steps + 1):
             tokens = random_sequences(batch_size, generator, length=model.length)  # (batch, length)
             logits, _ = model(tokens)  # (batch, length, 6)
@@ -201,12 +183,12 @@ def train(
             optimizer.zero_grad()
             loss.backward()
             optimizer.step()
-            losses.append(loss.item())
+            run.batch_losses.append(loss.item())
             if step % record_every == 0 or step == steps:
-                checkpoints.append(measure(model, held_out, step))
+                run.checkpoints.append(measure(model, held_out, step))
     finally:
         torch.set_num_threads(threads)
-    return TrainingRun(losses, checkpoints)
+    return run
 
 
 def lesson_data() -> tuple[torch.Generator, torch.Tensor]:
@@ -225,21 +207,14 @@ def token_labels(tokens: torch.Tensor) -> list[str]:
 
 @functools.cache
 def lesson_run(record_every: int = RECORD_EVERY) -> TrainingRun:
-    """The lesson's run, :func:`build_model` trained on :func:`lesson_data`, computed once per
-    ``record_every`` (which changes only the checkpoints) and never changed by its readers."""
-    generator, held_out = lesson_data()
-    return train(build_model(), generator, held_out, record_every=record_every)
+    """The lesson's run, computed once per ``record_every`` (which changes only the checkpoints)."""
+    return train(build_model(), *lesson_data(), record_every=record_every)
 
 
-# ---- input checks: the functions above that the lesson calls with its own tensors --------
-
-
-def _require_tokens(
-    tokens: object, name: str = "tokens", ndim: tuple[int, ...] = (1, 2)
-) -> torch.Tensor:
+# ---- input checks ----------------------------------------------------------------------
+def _require_tokens(tokens: object, name: str = "tokens", ndim: tuple = (1, 2)) -> torch.Tensor:
     """``tokens`` if it is an integer tensor of token ids (``0 .. 5``) of a rank in ``ndim``."""
-    require_tensor(name, tokens, ndim=ndim, floating=False)
-    assert isinstance(tokens, torch.Tensor)
+    tokens = require_tensor(name, tokens, ndim=ndim, floating=False)
     if tokens.dtype not in (torch.int64, torch.int32):
         raise TypeError(
             f"{name} must be an integer tensor (torch.int64); got dtype {tokens.dtype}."
@@ -252,13 +227,6 @@ def _require_tokens(
     return tokens
 
 
-def _require_flag(with_positions: object) -> None:
-    if not isinstance(with_positions, bool):
-        raise TypeError(f"with_positions must be True or False; got {describe(with_positions)}.")
-
-
-def _require_model(model: object) -> None:
-    if not isinstance(model, PreviousTokenModel):
-        raise TypeError(
-            f"model must be a PreviousTokenModel (build_model()); got {describe(model)}."
-        )
+def _require_type(name: str, value: object, kind: type, expected: str) -> None:
+    if not isinstance(value, kind):
+        raise TypeError(f"{name} must be {expected}; got {describe(value)}.")

@@ -16,10 +16,9 @@ from helpers.lessons import course
 from helpers.lessons.l05_softmax_weights import WEIGHTS_HEIGHT, row_table, weights_picture
 from helpers.ui.answers import (
     Verdict,
-    close,
-    correct,
     exercise_check,
     judge,
+    mistake,
     not_yet,
     read_number,
     read_tensor,
@@ -36,8 +35,6 @@ MAX_EXPLORER_WORDS = 12  # the sentence explorer shows at most this many (more i
 
 
 # ---- picture: the whole pipeline on one page -------------------------------------------
-
-
 def pipeline_summary_figure(shapes: Mapping[str, tuple[int, ...]] | None = None) -> Figure:
     """Self-attention on one page: each tensor's formula and shape (``shapes``, else the course's).
     Introduced in 07_self_attention_module.ipynb ("Picture: the whole pipeline on one page")."""
@@ -65,6 +62,7 @@ def pipeline_summary_figure(shapes: Mapping[str, tuple[int, ...]] | None = None)
     ax = fig.add_axes((0, 0, 1, 1), xlim=(-0.4, 9.4), ylim=(-0.45, 2.45))
     ax.axis("off")
     centred = {"ha": "center", "va": "center"}
+    arrow = {"arrowstyle": "->", "color": GREY, "lw": 1.3}
     for name, ((x, y), label, formula, step, shape) in boxes.items():
         face, ink = (BLUE, "white") if name == "Z" else ("#D6EAF8", INK)
         ax.add_patch(FancyBboxPatch((x - 0.8, y - 0.3), 1.6, 0.6, facecolor=face, edgecolor=BLUE,
@@ -75,16 +73,13 @@ def pipeline_summary_figure(shapes: Mapping[str, tuple[int, ...]] | None = None)
         ax.text(x, y + 0.4, step, fontsize=7.5, color=MUTED, style="italic", **centred)
     for start, end in ("XQ", "XK", "XV", "QS", "KS", "SA", "AZ", "VZ"):  # an arrow per pair
         (x0, y0), (x1, y1) = boxes[start][0], boxes[end][0]
-        ax.annotate("", xy=(x1 - 0.82, y1), xytext=(x0 + 0.82, y0),
-                    arrowprops={"arrowstyle": "->", "color": GREY, "lw": 1.3})  # fmt: skip
+        ax.annotate("", xy=(x1 - 0.82, y1), xytext=(x0 + 0.82, y0), arrowprops=arrow)
     ax.text(4.5, -0.3, _("learned: $W_Q, W_K, W_V$ (the module's parameters)    computed: "
                          "everything else"), fontsize=8.5, color=INK, **centred)  # fmt: skip
     return fig
 
 
 # ---- explorer: attention on any sentence -----------------------------------------------
-
-
 def sentence_attention(sentence: str, seed: int = SEED) -> tuple[list[str], torch.Tensor]:
     """Up to ``MAX_EXPLORER_WORDS`` words and their weights in a seeded SelfAttention(3, 2, 2, 4),
     random state untouched. Introduced in 07_self_attention_module.ipynb ("Explore")."""
@@ -107,10 +102,9 @@ def render_sentence_attention(sentence: str, query: int | None) -> View:
     shown, weights = sentence_attention(sentence)
     index = min(query or 0, len(shown) - 1)
     top = int(weights[index].argmax())
-    lines = [_("words ({count}): {words}", count=len(words), words=words)]
-    if len(words) > len(shown):
-        lines.append(_("(showing the first {count} words)", count=len(shown)))
-    lines += [
+    shortened = [_("(showing the first {count} words)", count=len(shown))] if shown != words else []
+    lines = [
+        _("words ({count}): {words}", count=len(words), words=words), *shortened,
         _("query {word!r} attends most to {top!r} (weight {weight:.3f})", word=shown[index],
           top=shown[top], weight=float(weights[index, top])),
         _("weights (rows = queries, columns = keys; each row sums to 1):"),
@@ -139,8 +133,6 @@ def sentence_attention_explorer(sentence: str = SENTENCE) -> Explorer:
 
 
 # ---- exercises ---------------------------------------------------------------------------
-
-
 @exercise_check(_("True means 'may attend': keep the lower triangle, diagonal included."))
 def check_causal_mask(answer: Any) -> Verdict:
     """Exercise 1 of 07_self_attention_module.ipynb: a causal mask for 9 words (exact)."""
@@ -156,25 +148,22 @@ def check_causal_mask(answer: Any) -> Verdict:
     if tuple(answer.shape) != (9, 9):
         return not_yet(_("the mask should have one row per query and one column per key, (9, 9); "
                          "yours has shape {shape}.", shape=tuple(answer.shape)), hint)  # fmt: skip
-    verdicts = [  # (a mask, what this check says about it)
-        (right, correct(_("each word may attend to itself and the words before it."))),
-        (~right, not_yet(_("True and False are swapped: here True means 'may attend'."),
-                         _("invert it with ~mask, or build it with torch.tril."))),
-        (right.T, not_yet(_("that is the upper triangle: each word would see only itself and later words."),
-                          _("torch.tril keeps the lower triangle (the earlier words)."))),
-        (right.tril(diagonal=-1),
-         not_yet(_("the diagonal is False, so no word may attend to itself ('The' sees nothing)."),
-                 _("keep the diagonal: torch.tril with the default diagonal=0."))),
-    ]  # fmt: skip
-    wrong = not_yet(_("this is not the causal mask."), hint)
-    return next((verdict for mask, verdict in verdicts if torch.equal(answer, mask)), wrong)
+    done = _("each word may attend to itself and the words before it.")
+    return judge(answer, right, done, hint, tolerance=0) or mistake(answer, [
+        (~right, _("True and False are swapped: here True means 'may attend'."),
+         _("invert it with ~mask, or build it with torch.tril.")),
+        (right.T, _("that is the upper triangle: each word would see only itself and later words."),
+         _("torch.tril keeps the lower triangle (the earlier words).")),
+        (right.tril(diagonal=-1), _("the diagonal is False, so no word may attend to itself ('The' sees nothing)."),
+         _("keep the diagonal: torch.tril with the default diagonal=0.")),
+    ], hint, 0) or not_yet(_("this is not the causal mask."), hint)  # fmt: skip
 
 
 @exercise_check(_("stack the sentence and its reverse into a (2, 9, 3) batch and call the module."))
 def check_batch_context(answer: Any) -> Verdict:
     """Exercise 2 of 07_self_attention_module.ipynb: the module on a batch of two sentences."""
     context = course().context.detach()  # (9, 4)
-    right = torch.stack([context, context.flip(0)])  # (2, 9, 4)
+    right, twice = torch.stack([context, context.flip(0)]), torch.stack([context, context])
     hint = _("helper_sa(torch.stack([embedded, embedded.flip(0)])) gives shape (2, 9, 4).")
     if shape_of(answer) == (9, 4):
         return not_yet(_("that is one sentence's output; a batch of two gives shape (2, 9, 4)."),
@@ -184,12 +173,10 @@ def check_batch_context(answer: Any) -> Verdict:
         return problem
     done = _("the reversed sentence gets the same context vectors in reverse order: "
              "self-attention on its own does not know the order of the words.")  # fmt: skip
-    if verdict := judge(tensor, right, done, hint):
-        return verdict
-    if close(tensor, torch.stack([context, context])):
-        return not_yet(_("both sentences are the course sentence."), _("reverse the second: .flip(0)."))  # fmt: skip
-    fix = _("use helper_sa (built right after torch.manual_seed(123)). {hint}", hint=hint)
-    return not_yet(_("these are not the module's context vectors for the batch."), fix)
+    return judge(tensor, right, done, hint) or mistake(tensor, [
+        (twice, _("both sentences are the course sentence."), _("reverse the second: .flip(0).")),
+    ]) or not_yet(_("these are not the module's context vectors for the batch."),
+                  _("use helper_sa (built right after torch.manual_seed(123)). {hint}", hint=hint))  # fmt: skip
 
 
 @exercise_check(_("count the numbers in W_query, W_key and W_value."))
@@ -200,12 +187,9 @@ def check_parameter_count(answer: Any) -> Verdict:
     if problem:
         return problem
     if count != int(count):
-        return not_yet(_("the count should be a whole number (an int); you gave {count}.",
-                         count=count), hint)  # fmt: skip
+        return not_yet(_("the count should be a whole number (an int); you gave {count}.", count=count), hint)  # fmt: skip
     done = _("6 + 6 + 12 = 24, the same as sum(p.numel() for p in sa.parameters()).")
-    if verdict := judge(count, 24, done, hint, tolerance=0):
-        return verdict
-    known = {8: _("8 is d_q + d_k + d_v; each of the three is a matrix with d = 3 rows."),
-             3: _("3 is the number of weight matrices; count the numbers inside them.")}  # fmt: skip
-    wrong = _("{count:g} is not the number of learnable numbers.", count=count)
-    return not_yet(known.get(count, wrong), hint)
+    return judge(count, 24, done, hint, tolerance=0) or mistake(count, [
+        (8, _("8 is d_q + d_k + d_v; each of the three is a matrix with d = 3 rows."), None),
+        (3, _("3 is the number of weight matrices; count the numbers inside them."), None),
+    ], hint, 0) or not_yet(_("{count:g} is not the number of learnable numbers.", count=count), hint)  # fmt: skip

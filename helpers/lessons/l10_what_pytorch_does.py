@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from itertools import compress
 from typing import Any
 
 import numpy as np
@@ -52,15 +53,12 @@ def in_proj_figure(in_proj_weight: Any, d_model: int) -> Figure:
 
 
 # ---- explorer: a mask, and how it is handed to nn.MultiheadAttention --------------------
-
 KIND_LABELS = {"none": _("none"), "causal": _("causal (no looking ahead)"),
                "padding": _("padding (last 3 words)")}  # fmt: skip
-PASSING_LABELS = {
-    "converted": _("~mask (True = blocked, what it expects)"),
-    "unchanged": _("mask unchanged (True = may attend)"),
-    "float -inf": _("float: 0 where allowed, -inf where blocked"),
-    "float 0/1": _("float: mask.float() (1 and 0)"),
-}
+PASSING_LABELS = {"converted": _("~mask (True = blocked, what it expects)"),
+                  "unchanged": _("mask unchanged (True = may attend)"),
+                  "float -inf": _("float: 0 where allowed, -inf where blocked"),
+                  "float 0/1": _("float: mask.float() (1 and 0)")}  # fmt: skip
 MASK_KINDS, MASK_PASSING = tuple(KIND_LABELS), tuple(PASSING_LABELS)
 PADDED_LENGTH = 6  # in the padding example, the first 6 of the 9 words are real
 
@@ -95,14 +93,12 @@ def compare_with_torch(kind: str, passing: str) -> dict[str, Any]:
     if mask is not None:
         passed = torch_mask(mask if causal else mask[:, 0], passing)  # (9, 9) or (1, 9)
         arguments = {"attn_mask" if causal else "key_padding_mask": passed}
-        row = passed[3 if causal else 0]  # what query 'fox' may not see
-        row = row if row.dtype == torch.bool else row.isneginf()
-        blocked = [word for word, out in zip(words, row.tolist(), strict=True) if out]
+        row = passed[3 if causal else 0]  # what PyTorch keeps query 'fox' from
+        blocked = list(compress(words, row.isneginf() if row.is_floating_point() else row))
     with torch.no_grad():
         expected, expected_weights = ours.attend(x, mask)  # (1, 9, 8), (1, 4, 9, 9)
         output, weights = reference(x, x, x, average_attn_weights=False, **arguments)
-    nan = output[0].isnan().any(dim=-1).tolist()  # (9,): is query i's output NaN?
-    nan_queries = [word for word, out in zip(words, nan, strict=True) if out]
+    nan_queries = list(compress(words, output[0].isnan().any(dim=-1)))  # every key blocked
     difference = float("nan") if nan_queries else float((output - expected).abs().max())
     return {"words": words, "course_weights": expected_weights[0, 0],
             "torch_weights": torch.nan_to_num(weights[0, 0], nan=0.0),
@@ -168,17 +164,13 @@ def pytorch_mask_explorer() -> Explorer:
 
 
 # ---- exercises (precision: exact, except an additive mask's 0 within 1e-4) -------------
-
-
 @exercise_check(_("the stack is query, key, value, each d_model = 8 rows."))
 def check_key_rows(answer: Any) -> Verdict:
     """Exercise 1 of 10_what_pytorch_does.ipynb: the rows of ``in_proj_weight`` holding W_K."""
     hint = _("rows 0-7 are the query weight, then come 8 rows of key weight, then 8 of value.")
     is_range = isinstance(answer, (slice, range)) and answer.step in (None, 1)
     rows = (answer.start or 0, answer.stop) if is_range else answer  # (start, stop)
-    if not isinstance(rows, (tuple, list)) or len(rows) != 2 or not all(
-        isinstance(v, int) and not isinstance(v, bool) for v in rows
-    ):  # fmt: skip
+    if not isinstance(rows, (tuple, list)) or [type(v) for v in rows] != [int, int]:
         return not_yet(_("give the rows as a slice, e.g. slice(0, 8); you gave {answer}.",
                          answer=describe(answer)), hint)  # fmt: skip
     first, stop = rows
@@ -199,9 +191,7 @@ def check_key_rows(answer: Any) -> Verdict:
                   "True = padding."))  # fmt: skip
 def check_key_padding_mask(answer: Any) -> Verdict:
     """Exercise 2 of 10_what_pytorch_does.ipynb: the key_padding_mask for lengths [9, 5]."""
-    hint = _(
-        "~padding_mask([9, 5])[:, 0] (or .squeeze(1)): drop the middle dimension, then invert."
-    )
+    hint = _("~padding_mask([9, 5])[:, 0] (or .squeeze(1)): drop the middle dimension, then invert.")  # fmt: skip
     expected = ~padding_mask([9, 5])[:, 0]  # (2, 9), True = padding
     if not isinstance(answer, torch.Tensor):
         return not_yet(_("a mask is a boolean tensor; you gave {answer}.", answer=describe(answer)),
@@ -219,12 +209,10 @@ def check_key_padding_mask(answer: Any) -> Verdict:
     if torch.equal(answer, ~expected):
         return not_yet(_("True and False are swapped: nn.MultiheadAttention reads True as 'ignore this "
                          "key'."), _("invert the course mask with ~."))  # fmt: skip
-    if not torch.equal(answer, expected):
-        return not_yet(
-            _("this does not mark the last 4 words of sentence 2 (and nothing else)."), hint
-        )
-    return correct(_("True marks the 4 padding words of the second sentence: PyTorch ignores those "
-                     "keys."))  # fmt: skip
+    if torch.equal(answer, expected):
+        return correct(_("True marks the 4 padding words of the second sentence: PyTorch ignores "
+                         "those keys."))  # fmt: skip
+    return not_yet(_("this does not mark the last 4 words of sentence 2 (and nothing else)."), hint)  # fmt: skip
 
 
 @exercise_check(_("start from zeros and put -inf where the course mask is False."))
@@ -247,8 +235,6 @@ def check_additive_causal_mask(answer: Any) -> Verdict:
         return not_yet(_("-inf stands where words may attend: the mask is inverted."), hint)
     if not mask.isneginf().equal(~allowed):
         return not_yet(_("-inf must stand exactly above the diagonal (the later words)."), hint)
-    if not close(mask[allowed], torch.zeros(int(allowed.sum()))):
+    if not close(mask[allowed], 0.0):
         return not_yet(_("where a word may attend, add 0 (leave the score as it is)."), hint)
-    return correct(
-        _("0 keeps a score, -inf removes it: softmax then gives the later words weight 0.")
-    )
+    return correct(_("0 keeps a score, -inf removes it: softmax then gives the later words weight 0."))  # fmt: skip

@@ -1,4 +1,5 @@
-"""Lesson 11, the cost of attention: its two log-log pictures, its explorer and its checks."""
+"""Lesson 11, the cost of attention: its two log-log pictures, its explorer and its checks.
+The counting itself is ``helpers.cost``."""
 
 from __future__ import annotations
 
@@ -9,15 +10,9 @@ from typing import Any
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
+from helpers import cost
 from helpers._validate import describe, require_size
-from helpers.cost import (
-    MEASURED_COLUMNS,
-    attention_multiply_adds,
-    human_bytes,
-    projection_multiply_adds,
-    score_matrix_bytes,
-)
-from helpers.ui.answers import Verdict, close, exercise_check, judge, not_yet, read_number
+from helpers.ui.answers import Verdict, exercise_check, judge, mistake, not_yet, read_number
 from helpers.ui.charts import Bars
 from helpers.ui.explore import Explorer, View, explore, slider
 from helpers.ui.pictures import BLUE, GREY, INK, ORANGE, Row
@@ -26,7 +21,6 @@ from helpers.ui.strings import translator
 _ = translator(__name__)
 
 # ---- pictures --------------------------------------------------------------------------
-
 _LENGTH_TICKS = {8: "8", 64: "64", 512: "512", 4096: "4k", 32768: "32k", 131072: "128k"}
 _BYTE_TICKS = {2**10: "1 KiB", 2**20: "1 MiB", 2**30: "1 GiB", 2**40: "1 TiB"}
 _SECOND_TICKS = {10.0**k: f"{1000 * 10.0**k:g} ms" for k in range(-6, 0)} | {1.0: "1 s"}
@@ -71,20 +65,19 @@ def cost_growth_figure(d_model: int = 768, heads: int = 12) -> Figure:
     d_k, lengths = d_model // heads, [2**k for k in range(3, 18)]
     fig = Figure(figsize=(10, 4.0))
     memory, compute = fig.subplots(1, 2)
-
-    scores = [score_matrix_bytes(n) for n in lengths]
+    scores = [cost.score_matrix_bytes(n) for n in lengths]
     _cost_axes(memory, _("bytes (log scale)"), _("Memory: one head's score matrix, float32"))
     memory.plot(lengths, scores, color=BLUE, lw=2, label=_("score matrix: 4 n² bytes"))
     _slope_line(memory, lengths, lengths[0], scores[0] * 16, 2)
     for n in (9, 512, 4096, 131072):  # our sentence, a BERT-sized input, a long prompt, 128k
-        size = score_matrix_bytes(n)
+        size = cost.score_matrix_bytes(n)
         memory.plot([n], [size], "o", color=ORANGE, markersize=6, zorder=3)
-        memory.annotate(_("n = {n:,}: {size}", n=n, size=human_bytes(size)), (n, size),
+        memory.annotate(_("n = {n:,}: {size}", n=n, size=cost.human_bytes(size)), (n, size),
                         textcoords="offset points", xytext=(6, -12), fontsize=7.5, color=INK)  # fmt: skip
     memory.set_ylim(bottom=40)
-
-    attention = [attention_multiply_adds(n, d_k, d_k, heads=heads) for n in lengths]
-    projections = [projection_multiply_adds(n, d_model, d_k, d_k, heads=heads) for n in lengths]
+    _finish(memory, 8, _BYTE_TICKS)
+    attention = [cost.attention_multiply_adds(n, d_k, d_k, heads=heads) for n in lengths]
+    projections = [cost.projection_multiply_adds(n, d_model, d_k, d_k, heads) for n in lengths]
     crossing = d_model * 3 // 2  # 2 n² d = 3 n d²
     _cost_axes(compute, _("multiply-adds (log scale)"),
                _("Compute: {heads} heads × d_k = {d_k} (d_model = {d_model})",
@@ -95,7 +88,6 @@ def cost_growth_figure(d_model: int = 768, heads: int = 12) -> Figure:
     compute.axvline(crossing, color=INK, linestyle=":", lw=1)
     compute.annotate(_("equal at n = {n:,}", n=crossing), (crossing, projections[0]),
                      textcoords="offset points", xytext=(4, 0), fontsize=8, color=INK)  # fmt: skip
-    _finish(memory, 8, _BYTE_TICKS)
     _finish(compute, 8)
     fig.tight_layout()
     return fig
@@ -109,47 +101,39 @@ def measured_cost_figure(rows: Sequence[dict[str, Any]]) -> Figure:
                         f"{describe(rows)}.")  # fmt: skip
     series: dict[str, list[tuple[int, float, int]]] = {}  # function: (n, seconds, bytes)
     for row in rows:
-        if not isinstance(row, dict) or not set(MEASURED_COLUMNS) <= set(row):
+        if not isinstance(row, dict) or not set(cost.MEASURED_COLUMNS) <= set(row):
             raise TypeError("rows must hold dicts with function, n, median_seconds and peak_extra_bytes; "
                             f"got {describe(row)}.")  # fmt: skip
         point = (int(row["n"]), float(row["median_seconds"]), int(row["peak_extra_bytes"]))
         series.setdefault(str(row["function"]), []).append(point)
     series = {name: sorted(points) for name, points in series.items()}
-    lengths = sorted({point[0] for points in series.values() for point in points})
-    first, *others = series.values()
+    lengths = sorted({int(row["n"]) for row in rows})
+    last = [points[-1] for points in series.values()]  # each function's point at its longest n
     fig = Figure(figsize=(10, 3.8))
-    timing, memory = fig.subplots(1, 2)
-    sides = ((timing, 1, _("seconds per call (log scale)"), _("Time: median wall time, 1 thread"),
-              _SECOND_TICKS),
-             (memory, 2, _("bytes (log scale)"), _("Memory: peak extra during one call"),
-              _MEMORY_TICKS))  # fmt: skip
-    for ax, column, ylabel, title, ticks in sides:
+    sides = ((1, _("seconds per call (log scale)"), _("Time: median wall time, 1 thread"), _SECOND_TICKS),
+             (2, _("bytes (log scale)"), _("Memory: peak extra during one call"), _MEMORY_TICKS))  # fmt: skip
+    for ax, (column, ylabel, title, ticks) in zip(fig.subplots(1, 2), sides, strict=True):
         _cost_axes(ax, ylabel, title, {n: f"{n:,}" for n in lengths})
         for colour, (name, points) in zip(cycle((BLUE, ORANGE, GREY)), series.items()):
             shown = [p for p in points if p[column] > 0]  # 0 bytes: not on a log axis
             ax.plot([p[0] for p in shown], [p[column] for p in shown], "o-", color=colour, lw=2,
                     markersize=4, label=name)  # fmt: skip
-        _slope_line(ax, lengths, first[-1][0], first[-1][column], 2)
-        if ax is memory and others and others[0][-1][column] > 0:
-            _slope_line(ax, lengths, others[0][-1][0], others[0][-1][column], 1)
+        _slope_line(ax, lengths, last[0][0], last[0][column], 2)
+        if column == 2 and len(last) > 1 and last[1][column] > 0:
+            _slope_line(ax, lengths, last[1][0], last[1][column], 1)
         _finish(ax, 7.5, ticks)
     fig.tight_layout()
     return fig
 
 
 # ---- explorer --------------------------------------------------------------------------
-
-
 def cost_parts(n: int, heads: int, d_k: int) -> tuple[dict[str, int], dict[str, int]]:
     """Bytes of each tensor of one head (float32, ``d_v = d_k``), and the multiply-adds of all
     ``heads`` (``d_model = heads × d_k``). Introduced in 11_cost_of_attention.ipynb ("Explore")."""
-    vectors, scores = n * d_k * 4, score_matrix_bytes(n)  # (n, d_k) and (n, n), float32
-    memory = {"Q": vectors, "K": vectors, "V": vectors, "scores": scores, "weights": scores,
-              "context": vectors}  # fmt: skip
-    multiply_adds = {
-        "projections": projection_multiply_adds(n, heads * d_k, d_k, d_k, heads=heads),
-        "attention": attention_multiply_adds(n, d_k, d_k, heads=heads),
-    }
+    vectors, scores = n * d_k * 4, cost.score_matrix_bytes(n)  # (n, d_k) and (n, n), float32
+    memory = dict(Q=vectors, K=vectors, V=vectors, scores=scores, weights=scores, context=vectors)
+    multiply_adds = {"projections": cost.projection_multiply_adds(n, heads * d_k, d_k, d_k, heads),
+                     "attention": cost.attention_multiply_adds(n, d_k, d_k, heads=heads)}  # fmt: skip
     return memory, multiply_adds
 
 
@@ -160,7 +144,7 @@ def render_cost(n: int, heads: int, d_k: int) -> View:
     crossing = d_model * 3 // 2  # 2 n² d_model = 3 n d_model²
     heads_text = _("1 head") if heads == 1 else _("{count} heads", count=heads)
     all_heads = "" if heads == 1 else _(", {size} for all {heads} heads",
-                                        size=human_bytes(heads * memory["scores"]), heads=heads)  # fmt: skip
+                                        size=cost.human_bytes(heads * memory["scores"]), heads=heads)  # fmt: skip
     if n < crossing:
         verdict = _("the projections dominate (equal at n = {n:,})", n=crossing)
     elif n > crossing:
@@ -171,7 +155,7 @@ def render_cost(n: int, heads: int, d_k: int) -> View:
         _("n = {n:,} tokens, {heads} of d_k = d_v = {d_k} (d_model = {d_model:,}), batch 1, float32",
           n=n, heads=heads_text, d_k=d_k, d_model=d_model),
         _("score matrix: {n:,} × {n:,} × 4 B = {size} per head{all_heads}", n=n,
-          size=human_bytes(memory["scores"]), all_heads=all_heads),
+          size=cost.human_bytes(memory["scores"]), all_heads=all_heads),
         _("multiply-adds of attention (QKᵀ and weights·V): {count:,}", count=multiply_adds["attention"]),
         _("multiply-adds of the projections (Q, K, V): {count:,}", count=multiply_adds["projections"]),
         _("attention ÷ projections = 2n ÷ (3 d_model) = {ratio:,.2f}: {verdict}",
@@ -179,7 +163,7 @@ def render_cost(n: int, heads: int, d_k: int) -> View:
         _("compared with n = {course} (our sentence) and the same sizes: × {growth:,.1f} memory and "
           "attention multiply-adds", course=9, growth=n * n / 9**2),
     ]  # fmt: skip
-    sizes = ", ".join(f"{name} {human_bytes(size)}" for name, size in memory.items())
+    sizes = ", ".join(f"{name} {cost.human_bytes(size)}" for name, size in memory.items())
     counts = ", ".join(f"{name} {count:,}" for name, count in multiply_adds.items())
     bars = Bars(list(memory), {_("bytes per head"): list(memory.values())},
                 _("Memory per head at n = {n:,}: {sizes}.", n=n, sizes=sizes),
@@ -210,8 +194,6 @@ def cost_explorer() -> Explorer:
 
 
 # ---- exercises (precision: a count is exact; judge's 1e-4 only absorbs float rounding) --
-
-
 def _check_count(answer: Any, what: str, hint: str, expected: int, done: str,
                  known: dict[int, str], whole: bool = False) -> Verdict:  # fmt: skip
     """Correct, close, a typical wrong count (``known`` explains each), or not ``what``."""
@@ -223,9 +205,8 @@ def _check_count(answer: Any, what: str, hint: str, expected: int, done: str,
     if whole and abs(value - expected) < 0.5:
         return not_yet(_("{value} is close; the length is a whole number of tokens.",
                          value=value), hint)  # fmt: skip
-    for wrong, explanation in known.items():
-        if close(value, wrong):
-            return not_yet(explanation, hint)
+    if verdict := mistake(value, [(wrong, why, None) for wrong, why in known.items()], hint):
+        return verdict
     return not_yet(_("you gave {value:,g}, which is not {what}.", value=value, what=what), hint)
 
 
@@ -237,12 +218,12 @@ CROSSOVER_HINT = _("set 12 · n² · (64 + 64) equal to 12 · n · 768 · (2·64
 @exercise_check(BYTES_HINT)
 def check_layer_score_bytes(answer: Any) -> Verdict:
     """Exercise 1 of 11_cost_of_attention.ipynb: bytes of GPT-2 small's score matrices, one layer."""
-    expected = score_matrix_bytes(1024, heads=12)
+    expected = cost.score_matrix_bytes(1024, heads=12)
     return _check_count(
         answer, _("the bytes of the layer's score matrices"), BYTES_HINT, expected,
         _("12 × 1024 × 1024 × 4 = {expected:,} bytes (48.0 MiB) for one layer's scores, and as much "
           "again for its weights.", expected=expected),
-        {score_matrix_bytes(1024): _("that is one head's score matrix; the layer has 12 heads."),
+        {cost.score_matrix_bytes(1024): _("that is one head's score matrix; the layer has 12 heads."),
          2 * expected: _("that counts 8 bytes per number (float64); the model computes in float32, "
                          "4 bytes."),
          12 * 1024 * 1024: _("that is how many numbers there are; each float32 number takes 4 bytes."),
@@ -254,7 +235,7 @@ def check_layer_score_bytes(answer: Any) -> Verdict:
 @exercise_check(MULTIPLY_ADDS_HINT)
 def check_long_multiply_adds(answer: Any) -> Verdict:
     """Exercise 2 of 11_cost_of_attention.ipynb: multiply-adds of one head at n = 4096."""
-    expected = attention_multiply_adds(4096, 64, 64)
+    expected = cost.attention_multiply_adds(4096, 64, 64)
     return _check_count(
         answer, _("the multiply-adds of one head"), MULTIPLY_ADDS_HINT, expected,
         _("4096 × 4096 × (64 + 64) = {expected:,}: about 2.1 billion multiply-adds for one head of "

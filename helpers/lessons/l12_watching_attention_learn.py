@@ -15,7 +15,6 @@ from helpers import training
 from helpers._validate import describe
 from helpers.ui.answers import (
     Verdict,
-    close,
     exercise_check,
     judge,
     mistake,
@@ -40,10 +39,19 @@ def training_curves_figure(
 ) -> Figure:  # fmt: skip
     """Left, the training and held-out losses (log scale); right, the mean weight on the previous
     position at the checkpoints. Introduced in 12_watching_attention_learn.ipynb ("Picture")."""
-    batch = _finite_numbers("batch_losses", batch_losses)
-    marks = _finite_numbers("steps", steps)
-    held = _finite_numbers("held_out_losses", held_out_losses)
-    weights = _finite_numbers("correct_weights", correct_weights)
+    lists = {}
+    for name, values in (("batch_losses", batch_losses), ("steps", steps),
+                         ("held_out_losses", held_out_losses), ("correct_weights", correct_weights)):  # fmt: skip
+        values = values.tolist() if hasattr(values, "tolist") else values
+        got = describe(values)
+        if isinstance(values, str) or not isinstance(values, Sequence) or not values:
+            raise TypeError(_("{name} must be a non-empty list of numbers; got {got}.", name=name, got=got))  # fmt: skip
+        if not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values):
+            raise TypeError(_("{name} must hold only numbers; got {got}.", name=name, got=got))
+        if not all(math.isfinite(v) for v in values):
+            raise ValueError(_("{name} must hold finite numbers; got {got}.", name=name, got=got))
+        lists[name] = [float(v) for v in values]
+    batch, marks, held, weights = lists.values()
     if not len(marks) == len(held) == len(weights):
         raise ValueError(_("steps, held_out_losses and correct_weights must have one entry per "
                            "checkpoint; got {a}, {b} and {c}.",
@@ -71,36 +79,8 @@ def training_curves_figure(
     return fig
 
 
-def _finite_numbers(name: str, values: Any) -> list[float]:
-    """``values`` (a list or 1-D tensor of finite numbers) as a list of floats, else raise."""
-    values = values.tolist() if hasattr(values, "tolist") else values
-    got = describe(values)
-    if isinstance(values, str) or not isinstance(values, Sequence) or not values:
-        raise TypeError(
-            _("{name} must be a non-empty list of numbers; got {got}.", name=name, got=got)
-        )
-    if not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values):
-        raise TypeError(_("{name} must hold only numbers; got {got}.", name=name, got=got))
-    if not all(math.isfinite(v) for v in values):
-        raise ValueError(_("{name} must hold finite numbers; got {got}.", name=name, got=got))
-    return [float(v) for v in values]
-
-
 def _heatmap(weights: torch.Tensor, labels: Sequence[str], title: str, description: str) -> Heatmap:
-    """One sequence's ``(n, n)`` weights, rows = queries, labelled position:token, once checked."""
-    if isinstance(labels, str) or not isinstance(labels, Sequence):
-        raise TypeError(_("words must be a list of strings; got {got}.", got=describe(labels)))
-    if not all(isinstance(label, str) for label in labels):
-        raise TypeError(_("words must hold only strings; got {got}.", got=describe(labels)))
-    if not (
-        isinstance(weights, torch.Tensor) and weights.dim() == 2 and weights.is_floating_point()
-    ):
-        raise TypeError(_("weights must be a 2-D float tensor (queries x keys); got {got}.",
-                          got=describe(weights)))  # fmt: skip
-    if tuple(weights.shape) != (len(labels), len(labels)):
-        raise ValueError(_("weights must have one row and one column per word, ({n}, {n}); "
-                           "got shape {shape}.",
-                           n=len(labels), shape=tuple(weights.shape)))  # fmt: skip
+    """One sequence's ``(n, n)`` weights, rows = queries, labelled position:token."""
     return Heatmap(weights.detach().tolist(), description, rows=list(labels), columns=list(labels),
                    title=title, number_format=".2f", low=0.0, high=1.0, cell=(34, 16),
                    row_title=_("query (position:token)"),
@@ -113,9 +93,21 @@ def before_after_figure(
 ) -> Figure:  # fmt: skip
     """Two ``(n, n)`` heatmaps side by side, each query's previous key framed in orange.
     Introduced in 12_watching_attention_learn.ipynb ("Picture")."""
+    if isinstance(labels, str) or not isinstance(labels, Sequence):
+        raise TypeError(_("words must be a list of strings; got {got}.", got=describe(labels)))
+    if not all(isinstance(label, str) for label in labels):
+        raise TypeError(_("words must hold only strings; got {got}.", got=describe(labels)))
+    n = len(labels)
+    for weights in (before, after):
+        if not (isinstance(weights, torch.Tensor) and weights.dim() == 2 and weights.is_floating_point()):  # fmt: skip
+            raise TypeError(_("weights must be a 2-D float tensor (queries x keys); got {got}.",
+                              got=describe(weights)))  # fmt: skip
+        if tuple(weights.shape) != (n, n):
+            raise ValueError(_("weights must have one row and one column per word, ({n}, {n}); "
+                               "got shape {shape}.", n=n, shape=tuple(weights.shape)))  # fmt: skip
     titles = titles or (_("before training"), _("after training"))
     panels = [_heatmap(w, labels, t, t) for w, t in zip((before, after), titles, strict=True)]
-    fig, n = figure(Row(tuple(panels))), len(labels)
+    fig = figure(Row(tuple(panels)))
     for ax in fig.axes:
         for i in range(n):  # seaborn puts cell (i, j) at x = j, y = i
             ax.add_patch(
@@ -133,11 +125,10 @@ def render_training(step: int, sequence: int) -> View:
     """The held-out numbers at checkpoint ``step``; one sequence's predictions and weights.
     Introduced in 12_watching_attention_learn.ipynb ("Explore")."""
     run = training.lesson_run(TRAINING_RECORD_EVERY)
-    checkpoint = next(c for c in run.checkpoints if c.step == step)
+    checkpoint = run.checkpoints[step // TRAINING_RECORD_EVERY]  # steps 0, 10, ..., 200
     tokens = training.lesson_data()[1][sequence]  # (6,)
     targets = training.previous_token_targets(tokens)  # (6,)
     predicted = checkpoint.predictions[sequence]  # (6,)
-    right = int((predicted == targets).sum())
     text = "\n".join([
         _("after {step} of {steps} training steps (Adam, learning rate {rate:g}, batches of "
           "{batch} sequences)", step=step, steps=training.STEPS, rate=training.LEARNING_RATE,
@@ -150,13 +141,11 @@ def render_training(step: int, sequence: int) -> View:
         f"{_('sequence'):<11}{_letters(tokens)}",
         f"{_('target'):<11}{_letters(targets)}   " + _("(each token's previous one)"),
         f"{_('predicted'):<11}{_letters(predicted)}   "
-        + _("({right} of {n} right)", right=right, n=len(tokens)),
+        + _("({right} of {n} right)", right=int((predicted == targets).sum()), n=len(tokens)),
     ])  # fmt: skip
     labels = training.token_labels(tokens)
     weights = checkpoint.weights[sequence]  # (6, 6); key i - 1 of query 0 is key -1, the last
-    previous = ", ".join(
-        f"{label} {weights[i, i - 1].item():.2f}" for i, label in enumerate(labels)
-    )
+    previous = ", ".join(f"{label} {weights[i, i - 1]:.2f}" for i, label in enumerate(labels))
     description = _("Attention weights at step {step} for the sequence {sequence}, rows = queries, "
                     "columns = keys; weight of each query on the previous position: {weights}.",
                     step=step, sequence=_letters(tokens, " "), weights=previous)  # fmt: skip
@@ -191,19 +180,16 @@ def check_two_back_pattern(answer: Any) -> Verdict:
     pattern, problem = read_tensor(answer, (6, 6), _("the pattern"), hint)
     if problem:
         return problem
+    right = torch.eye(6).roll(-2, dims=1)
     done = _("each query puts all its weight two positions back; queries 0 and 1 wrap around "
              "to keys 4 and 5.")  # fmt: skip
-    if verdict := judge(pattern, torch.eye(6).roll(-2, dims=1), done, hint):
-        return verdict
-    no_wrap = torch.cat(
-        [torch.zeros(2, 6), torch.eye(6).roll(-2, dims=1)[2:]]
-    )  # queries 0 and 1 did not wrap around
-    return mistake(pattern, [
+    return judge(pattern, right, done, hint) or mistake(pattern, [
         (torch.eye(6).roll(-1, dims=1), _("that is the lesson's pattern, one position back."), None),
         (torch.eye(6).roll(2, dims=1), _("that is two positions *forward*: row i has its 1 in column i + 2."),
          _("rows are queries, columns are keys: row i needs its 1 in column i - 2.")),
         (torch.eye(6), _("that is the diagonal: each query attends to itself."), None),
-        (no_wrap, _("queries 0 and 1 have no weight at all; attention weights sum to 1 in every row."),
+        (right * (torch.arange(6) >= 2)[:, None],  # queries 0 and 1 did not wrap around
+         _("queries 0 and 1 have no weight at all; attention weights sum to 1 in every row."),
          _("wrap around: query 0 takes key 4, query 1 takes key 5.")),
     ], hint) or not_yet(_("this is not the two-positions-back pattern."), hint)  # fmt: skip
 
@@ -218,10 +204,8 @@ def check_chance_loss(answer: Any) -> Verdict:
     done = _("ln 6 = {ln6:.3f}. The untrained model's loss (1.952) is a little worse than "
              "guessing evenly: its random start is confidently wrong on some positions.",
              ln6=math.log(6))  # fmt: skip
-    if verdict := judge(value, math.log(6), done, hint, tolerance=1e-3):
-        return verdict
     natural = _("cross-entropy uses the natural logarithm (math.log).")
-    return mistake(value, [
+    return judge(value, math.log(6), done, hint, tolerance=1e-3) or mistake(value, [
         (1 / 6, _("1/6 is the probability of the right token, not the loss."), None),
         (-math.log(6), _("the sign: the loss is minus the log of a probability, so it is ≥ 0."), None),
         (math.log10(6), natural, None),
@@ -241,14 +225,12 @@ def check_previous_weight(answer: Any) -> Verdict:
     expected = after.roll(1, dims=1).diagonal().mean()  # rolled, key i - 1 is on the diagonal
     done = _("{weight:.3f}: almost all of each query's weight is on the previous position.",
              weight=expected.item())  # fmt: skip
-    verdict = judge(value, expected, done, hint)
-    if verdict and verdict.passed:
-        return verdict
-    # Leaving query 0 out is only 0.002 off: name that mistake before saying "close".
-    if close(value, after.diagonal(-1).mean()):  # queries 1 to 5 on keys 0 to 4
-        return not_yet(_("query 0 is missing: its previous position wraps around to key 5."), hint)
-    return verdict or mistake(value, [
+    # No mistake is within 1e-4 of the right answer; leaving query 0 out is only 0.002 off, so the
+    # mistakes are named before judge() can say "close".
+    return mistake(value, [
+        (after.diagonal(-1).mean(), _("query 0 is missing: its previous position wraps around to key 5."), None),
         (after.mean(), _("that is the mean of the whole matrix; every row sums to 1, so it is always 1/6."), None),
         (after.diagonal().mean(), _("that is the mean of the diagonal (each query on itself)."), None),
         (after.roll(-1, dims=1).diagonal().mean(), _("that is the weight on the *next* position, i + 1."), None),
-    ], hint) or not_yet(_("{value:.4f} is not the mean weight on the previous position.", value=value), hint)  # fmt: skip
+    ], hint) or judge(value, expected, done, hint) or not_yet(
+        _("{value:.4f} is not the mean weight on the previous position.", value=value), hint)  # fmt: skip

@@ -1,9 +1,7 @@
-"""Lesson 13, a real model's attention: its picture, its explorer and its exercise checks.
-The maths is ``helpers.real_model``; importing this module does not load the model."""
+"""Lesson 13, a real model's attention: its picture, explorer and checks (helpers.real_model)."""
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from typing import Any
 
@@ -39,31 +37,36 @@ def attention_grid_figure(
 ) -> Figure:
     """Every head of every layer as a small heatmap, layers down, heads across, one scale 0 to 1.
     Introduced in 13_a_real_models_attention.ipynb ("Picture")."""
-    values = _require_grid(attentions, tokens)  # (layers, heads, n, n)
-    layers, heads = values.shape[:2]
+    values = np.asarray(attentions.detach() if hasattr(attentions, "detach") else attentions)
+    if values.ndim != 4 or not np.issubdtype(values.dtype, np.number):
+        raise TypeError(_("attentions must be a (layers, heads, n, n) tensor of numbers; got {got}.",
+                          got=describe(attentions)))  # fmt: skip
+    if isinstance(tokens, str) or not all(isinstance(t, str) for t in tokens):
+        raise TypeError(_("tokens must be a list of strings; got {got}.", got=describe(tokens)))
+    layers, heads, n, m = values.shape
+    if n != m or len(tokens) != n:
+        raise ValueError(_("tokens must label the {n} queries and {m} keys of attentions (layers, "
+                           "heads, n, n); got attentions of shape {shape} and {count} tokens.",
+                           n=n, m=m, shape=values.shape, count=len(tokens)))  # fmt: skip
     fig = Figure(figsize=(1.05 * heads + 1.2, 1.05 * layers + 1.3))
-    grid = fig.add_gridspec(layers, heads, left=0.075, right=0.94, bottom=0.085, top=0.93,
-                            wspace=0.08, hspace=0.08)  # fmt: skip
-    ticks = [i + 0.5 for i in range(len(tokens))]  # seaborn centres cell i on i + 0.5
-    for layer in range(layers):
-        for head in range(heads):
-            ax = fig.add_subplot(grid[layer, head])
-            Heatmap(values[layer, head].tolist(), "", low=0.0, high=1.0,
-                    title=_("head {head}", head=head) if layer == 0 else "",
-                    row_title=_("layer {layer}", layer=layer) if head == 0 else "").draw(ax)  # fmt: skip
-            # Only the outer maps get token labels, set here: seaborn would take seconds to
-            # check whether the labels of 72 maps overlap.
-            if head == 0:
-                ax.set_yticks(ticks, list(tokens), fontsize=4.5)
-            if layer == layers - 1:
-                ax.set_xticks(ticks, list(tokens), fontsize=4.5, rotation=90)
-            ax.tick_params(length=0, pad=1)
-            ax.title.set_fontsize(8)
-            ax.yaxis.label.set_fontsize(8)
+    axes = fig.subplots(layers, heads, squeeze=False, gridspec_kw={"left": 0.075, "right": 0.94,
+                        "bottom": 0.085, "top": 0.93, "wspace": 0.08, "hspace": 0.08})  # fmt: skip
+    ticks = [i + 0.5 for i in range(n)]  # seaborn centres cell i on i + 0.5
+    for (layer, head), ax in np.ndenumerate(axes):
+        Heatmap(values[layer, head].tolist(), "", low=0.0, high=1.0,
+                title=_("head {head}", head=head) if layer == 0 else "",
+                row_title=_("layer {layer}", layer=layer) if head == 0 else "").draw(ax)  # fmt: skip
+        # Only the outer maps get token labels, set here (seaborn would take seconds on 72):
+        if head == 0:
+            ax.set_yticks(ticks, list(tokens), fontsize=4.5)
+        if layer == layers - 1:
+            ax.set_xticks(ticks, list(tokens), fontsize=4.5, rotation=90)
+        ax.tick_params(length=0, pad=1)
+        ax.title.set_fontsize(8)
+        ax.yaxis.label.set_fontsize(8)
     scale = ScalarMappable(Normalize(0.0, 1.0), colour_map("cividis"))
     fig.colorbar(scale, cax=fig.add_axes((0.955, 0.3, 0.01, 0.4)), label=_("attention weight"))
-    if title:
-        fig.suptitle(title, fontsize=11)
+    fig.suptitle(title, fontsize=11)
     return fig
 
 
@@ -75,47 +78,35 @@ def render_real_head(layer: int, head: int) -> View:
     tokens, weights = run.tokens, run.attentions[layer, head]  # n tokens, (n, n)
     strongest = real_model.strongest_keys(weights, tokens)
     pairs = [f"{q}→{k} {w:.2f}" for q, k, w in strongest]
-    lines = [
-        _("layer {layer}, head {head} of {model} (rows = queries, columns = keys)",
-          layer=layer, head=head, model=real_model.MODEL_NAME),
-        _("each token's strongest key and its weight:"),
-    ]  # fmt: skip
-    lines += ["  " + "   ".join(pairs[k : k + 4]) for k in range(0, len(pairs), 4)]
-    n, table = len(tokens), weights.tolist()  # (n, n), rows = queries
-    means = {
-        "[CLS]": sum(row[0] for row in table) / n,
-        "[SEP]": sum(row[-1] for row in table) / n,
-        _("itself"): sum(table[i][i] for i in range(n)) / n,
-        _("the previous token"): sum(table[i][i - 1] for i in range(1, n)) / (n - 1),
-        _("the next token"): sum(table[i][i + 1] for i in range(n - 1)) / (n - 1),
-    }
-    shown = [_("on {name} {value:.2f}", name=name, value=value) for name, value in means.items()]
-    mean_weight = _("mean weight")
-    lines.append(f"{mean_weight} " + ", ".join(shown[:3]) + ",")
-    lines.append(" " * (len(mean_weight) + 1) + ", ".join(shown[3:]))
-    description = _(
-        "Attention weights of layer {layer}, head {head} of {model} on the {n} tokens of the "
-        "course sentence, rows = queries, columns = keys; strongest key of each query: {strongest}.",
-        layer=layer, head=head, model=real_model.MODEL_NAME, n=n,
-        strongest=", ".join(f"{q} {k} {w:.2f}" for q, k, w in strongest),
-    )  # fmt: skip
-    picture = Heatmap(
-        table, description, rows=tokens, columns=[token.strip("[]")[:5] for token in tokens],
+    rows = ["  " + "   ".join(pairs[k : k + 4]) for k in range(0, len(pairs), 4)]  # 4 a line
+    keys = [weights[:, 0], weights[:, -1], *(weights.diagonal(d) for d in (0, -1, 1))]
+    cls, sep, itself, previous, following = (float(k.double().mean()) for k in keys)
+    text = _("layer {layer}, head {head} of {model} (rows = queries, columns = keys)\n"
+             "each token's strongest key and its weight:\n{rows}\n"
+             "mean weight on [CLS] {cls:.2f}, on [SEP] {sep:.2f}, on itself {itself:.2f},\n"
+             "            on the previous token {previous:.2f}, on the next token {next:.2f}",
+             layer=layer, head=head, model=real_model.MODEL_NAME, rows="\n".join(rows), cls=cls,
+             sep=sep, itself=itself, previous=previous, next=following)  # fmt: skip
+    return View(text, Heatmap(
+        weights.tolist(),
+        _("Attention weights of layer {layer}, head {head} of {model} on the {n} tokens of the "
+          "course sentence, rows = queries, columns = keys; strongest key of each query: {strongest}.",
+          layer=layer, head=head, model=real_model.MODEL_NAME, n=len(tokens),
+          strongest=", ".join(f"{q} {k} {w:.2f}" for q, k, w in strongest)),
+        rows=tokens, columns=[t.strip("[]")[:5] for t in tokens],
         title=_("layer {layer}, head {head}: rows = queries, columns = keys", layer=layer, head=head),
         number_format=".2f", low=0.0, high=1.0, cell=(30, 13),
         row_title=_("query token (row)"), column_title=_("key token (column)"),
-    )  # fmt: skip
-    return View("\n".join(lines), picture)
+    ))  # fmt: skip
 
 
 def real_model_explorer() -> Explorer:
     """Pick a layer and a head of all-MiniLM-L6-v2 (run once, cached); see its weights on the
     course sentence. Introduced in 13_a_real_models_attention.ipynb ("Explore")."""
     return explore(
-        render_real_head,
+        render_real_head, height="230px",
         layer=dropdown("layer", _("Layer:"), [(str(i), i) for i in range(real_model.LAYERS)], 0),
         head=dropdown("head", _("Head:"), [(str(i), i) for i in range(real_model.HEADS)], 2),
-        height="230px",
         fallback=_("[Real model explorer: pick a layer and a head of all-MiniLM-L6-v2 to see its "
                    "attention weights on the course sentence. It needs a live kernel (JupyterLab "
                    "or Binder); the picture below shows its starting state.]"),
@@ -130,8 +121,8 @@ def check_token_count(answer: Any) -> Verdict:
     value, problem = read_number(answer, _("the number of tokens"), hint)
     if problem:
         return problem
-    tokens, _ids = real_model.tokenize(TOKEN_COUNT_SENTENCE)
-    count = len(tokens)
+    tokens = real_model.tokenize(TOKEN_COUNT_SENTENCE)[0]
+    count = len(tokens)  # [CLS], the pieces of the words, [SEP]
     done = _("{count} tokens: {tokens}. Four words became {pieces} pieces, plus [CLS] and [SEP].",
              count=count, tokens=" ".join(tokens), pieces=count - 2)  # fmt: skip
     return judge(value, count, done, hint, tolerance=0) or mistake(value, [
@@ -142,10 +133,8 @@ def check_token_count(answer: Any) -> Verdict:
     ], hint, 0) or not_yet(_("{value:g} is not the number of tokens the model sees.", value=value), hint)  # fmt: skip
 
 
-@exercise_check(
-    _("the input of layer 1 is run.hidden_states[1]; head 8 owns the rows 256 to 287 of each "
-      "projection.")
-)  # fmt: skip
+@exercise_check(_("the input of layer 1 is run.hidden_states[1]; head 8 owns the rows 256 to 287 "
+                  "of each projection."))  # fmt: skip
 def check_next_token_head(answer: Any) -> Verdict:
     """Exercise 2 of 13_a_real_models_attention.ipynb: recompute layer 1, head 8's weights."""
     hint = _("q = h @ W_q.T + b_q with h = run.hidden_states[1] and head_projections(1, 8); "
@@ -171,12 +160,11 @@ def check_next_token_head(answer: Any) -> Verdict:
         (real_model.recompute_head(run.hidden_states[0], 1, 8)[1],
          _("you fed layer 1 the embeddings (hidden_states[0]), the input of layer 0."),
          _("layer 1's input is layer 0's output: run.hidden_states[1].")),
-        (torch.softmax(q @ k.T / math.sqrt(real_model.D_HEAD), dim=-1),
+        (torch.softmax(q @ k.T / real_model.D_HEAD**0.5, dim=-1),
          _("the biases are missing: BERT's projections add b_q and b_k."), None),
-        (torch.softmax(scores / math.sqrt(real_model.D_MODEL), dim=-1), _("you divided the scores "
+        (torch.softmax(scores / real_model.D_MODEL**0.5, dim=-1), _("you divided the scores "
          "by sqrt(384) = sqrt(d_model); each head divides by sqrt(d_head) = sqrt(32)."), None),
-        *[(run.attentions[layer, 8], another, None) for layer in range(real_model.LAYERS)],
-        *[(run.attentions[1, head], another, None) for head in range(real_model.HEADS)],
+        *[(w, another, None) for w in [*run.attentions[:, 8], *run.attentions[1]]],  # other heads
     ], hint) or not_yet(_("these are not the weights of layer 1, head 8."), hint)  # fmt: skip
 
 
@@ -193,34 +181,10 @@ def check_qkv_parameter_count(answer: Any) -> Verdict:
              "heads (each head uses 32 of the 384 rows); the course's SelfAttention(3, 2, 2, 4) "
              "had 24.", count=expected)  # fmt: skip
     one = _("that is one projection; a layer has three: query, key and value.")
-    wrong = _(
-        "{value:g} is not the number of learnable numbers in one layer's Q, K, V.", value=value
-    )
     return judge(value, expected, done, hint, tolerance=0) or mistake(value, [
         (3 * d * d, _("you counted the weights but not the biases."), None),
         (d * d + d, one, None),
         (d * d, one, None),
         (expected // 12, _("that is one head's share; the 12 heads of a layer split its projections."), None),
         (6 * expected, _("that is all six layers; the question asks for one layer."), None),
-    ], hint, 0) or not_yet(wrong, hint)  # fmt: skip
-
-
-# ---- input checks: the figure above takes the lesson's own tensors -----------------------
-def _require_grid(attentions: Any, tokens: Any) -> np.ndarray:
-    """``attentions`` as a NumPy array if it is ``(layers, heads, n, n)`` for the ``n`` ``tokens``."""
-    values = (
-        attentions.detach().numpy() if hasattr(attentions, "detach") else np.asarray(attentions)
-    )
-    if values.ndim != 4 or not np.issubdtype(values.dtype, np.number):
-        raise TypeError(_("attentions must be a (layers, heads, n, n) tensor of numbers; got {got}.",
-                          got=describe(attentions)))  # fmt: skip
-    if isinstance(tokens, str) or not all(isinstance(t, str) for t in tokens):
-        raise TypeError(_("tokens must be a list of strings; got {got}.", got=describe(tokens)))
-    n, m = values.shape[2:]
-    if n != m or len(tokens) != n:
-        raise ValueError(
-            _("tokens must label the {n} queries and {m} keys of attentions (layers, heads, n, n); "
-              "got attentions of shape {shape} and {count} tokens.",
-              n=n, m=m, shape=values.shape, count=len(tokens))
-        )  # fmt: skip
-    return values
+    ], hint, 0) or not_yet(_("{value:g} is not the number of learnable numbers in one layer's Q, K, V.", value=value), hint)  # fmt: skip

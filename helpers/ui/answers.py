@@ -1,24 +1,16 @@
 """Exercise checks: one way to read an answer, one way to say what is right or wrong.
 
-A check takes whatever the learner typed and returns a :class:`Verdict`. It never raises.
-The placeholder ``...`` gets "Not attempted yet"; anything else is first read by
-:func:`read_tensor` or :func:`read_number`, the one answer reader of the course:
-
-* a tensor of any real dtype (float32, float64, int32, int64, with or without grad), a
-  NumPy array or scalar, a nested list or tuple of numbers, or a plain number, is read
-  as its values (float64), so the verdict is about the **value**;
-* what cannot be a number (text, a dict, ``None``, a ragged list, booleans) gets a
-  "Not yet" that names what was given and what is expected.
-
-Then :func:`judge` compares the value with the right one within the exercise's
-``tolerance`` and says "Correct!", "close, but not precise enough" (naming the tolerance)
-or nothing, so that the check can name the learner's actual mistake. Introduced in
-01_vocabulary.ipynb ("Exercises").
+A check takes whatever the learner typed and returns a :class:`Verdict`; it never raises.
+:func:`read_tensor` and :func:`read_number` read any tensor, array, list or number as its
+float64 values (anything else gets a "Not yet" naming what was given); :func:`judge` then
+says "Correct!", "close" or nothing, so the check can name the learner's actual mistake.
+Introduced in 01_vocabulary.ipynb ("Exercises").
 """
 
 from __future__ import annotations
 
 import functools
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -31,9 +23,9 @@ from helpers.ui.strings import translator
 _ = translator(__name__)
 
 Status = Literal["correct", "not yet", "not attempted"]
+Numbers = torch.Tensor | float
 
-TOLERANCE = 1e-4
-"""The default precision of a float answer: equal within 1e-4, what 4 printed decimals give."""
+TOLERANCE = 1e-4  # the default precision of a float answer: what 4 printed decimals give
 
 
 @dataclass(frozen=True)
@@ -71,11 +63,7 @@ def not_attempted(hint: str) -> Verdict:
 
 
 def exercise_check(hint: str) -> Callable[[Callable[[Any], Verdict]], Callable[[Any], Verdict]]:
-    """Decorate a check: answer the ``...`` placeholder with ``hint``, and never raise.
-
-    If the check itself fails on some unforeseen answer, the learner still gets a
-    "Not yet" that names the answer's type (tests make sure no ordinary answer gets there).
-    """
+    """Decorate a check: answer the ``...`` placeholder with ``hint``, and never raise."""
 
     def decorate(check: Callable[[Any], Verdict]) -> Callable[[Any], Verdict]:
         @functools.wraps(check)
@@ -85,15 +73,10 @@ def exercise_check(hint: str) -> Callable[[Callable[[Any], Verdict]], Callable[[
             try:
                 return check(answer)
             except Exception as error:  # a check must answer, whatever it is given
-                return not_yet(
-                    _(
-                        "this check could not read your answer, {answer} ({kind}: {error}).",
-                        answer=describe(answer),
-                        kind=type(error).__name__,
-                        error=error,
-                    ),
-                    hint,
-                )
+                kind = type(error).__name__
+                problem = _("this check could not read your answer, {answer} ({kind}: {error}).",
+                            answer=describe(answer), kind=kind, error=error)  # fmt: skip
+                return not_yet(problem, hint)
 
         return run
 
@@ -140,88 +123,57 @@ def shape_of(answer: Any) -> tuple[int, ...] | None:
 def read_tensor(
     answer: Any, shape: tuple[int, ...], what: str, hint: str, finite: bool = True
 ) -> tuple[torch.Tensor | None, Verdict | None]:
-    """``answer`` as a float64 tensor of ``shape``, or ``(None, the verdict saying why not)``.
-
-    ``finite=False`` lets ``±inf`` and NaN through, for answers that hold them on purpose
-    (an additive mask's ``-inf``); the check then judges them itself.
-    """
+    """``answer`` as a float64 tensor of ``shape``, or ``(None, the verdict saying why not)``;
+    ``finite=False`` lets ±inf and NaN through (an additive mask's ``-inf``)."""
     tensor = _as_tensor(answer)
     if tensor is None:
-        return None, not_yet(
-            _(
-                "{what} is a tensor of numbers of shape {shape}; you gave {answer}.",
-                what=what,
-                shape=shape,
-                answer=describe(answer),
-            ),
-            hint,
-        )
-    if tuple(tensor.shape) != shape:
-        return None, not_yet(
-            _(
-                "your answer has shape {got}; {what} has shape {shape}.",
-                got=tuple(tensor.shape),
-                what=what,
-                shape=shape,
-            ),
-            hint,
-        )
-    if finite and not torch.isfinite(tensor).all():
-        return None, not_yet(_("your answer holds NaN or infinity."), hint)
-    return tensor, None
+        problem = _("{what} is a tensor of numbers of shape {shape}; you gave {answer}.",
+                    what=what, shape=shape, answer=describe(answer))  # fmt: skip
+    elif tuple(tensor.shape) != shape:
+        problem = _("your answer has shape {got}; {what} has shape {shape}.",
+                    got=tuple(tensor.shape), what=what, shape=shape)  # fmt: skip
+    elif finite and not torch.isfinite(tensor).all():
+        problem = _("your answer holds NaN or infinity.")
+    else:
+        return tensor, None
+    return None, not_yet(problem, hint)
 
 
 def read_number(answer: Any, what: str, hint: str) -> tuple[float | None, Verdict | None]:
     """``answer`` as one float (a number, a NumPy scalar, a one-element tensor or list)."""
-    if isinstance(answer, str):
-        return None, not_yet(
-            _("you gave the text {answer!r}; write {what} as a number, without quotes.",
-              answer=answer, what=what),
-            hint,
-        )  # fmt: skip
     tensor = _as_tensor(answer)
-    if tensor is None:
-        return None, not_yet(
-            _("{what} is one number; you gave {answer}.", what=what, answer=describe(answer)),
-            hint,
-        )
-    if tensor.numel() != 1:
-        return None, not_yet(
-            _("{what} is one number; you gave {count} numbers (shape {shape}).",
-              what=what, count=tensor.numel(), shape=tuple(tensor.shape)),
-            hint,
-        )  # fmt: skip
-    value = float(tensor.reshape(()))
-    if value != value or value in (float("inf"), float("-inf")):
-        return None, not_yet(
-            _("{what} is a finite number; you gave {value}.", what=what, value=value), hint
-        )
-    return value, None
+    if isinstance(answer, str):
+        problem = _("you gave the text {answer!r}; write {what} as a number, without quotes.",
+                    answer=answer, what=what)  # fmt: skip
+    elif tensor is None:
+        problem = _("{what} is one number; you gave {answer}.", what=what, answer=describe(answer))
+    elif tensor.numel() != 1:
+        problem = _("{what} is one number; you gave {count} numbers (shape {shape}).",
+                    what=what, count=tensor.numel(), shape=tuple(tensor.shape))  # fmt: skip
+    elif not math.isfinite(value := float(tensor.reshape(()))):
+        problem = _("{what} is a finite number; you gave {value}.", what=what, value=value)
+    else:
+        return value, None
+    return None, not_yet(problem, hint)
 
 
-def distance(value: torch.Tensor | float, expected: torch.Tensor | float) -> float:
+def distance(value: Numbers, expected: Numbers) -> float:
     """The largest difference between ``value`` and ``expected``, entry by entry."""
     value = torch.as_tensor(value, dtype=torch.float64)
     expected = torch.as_tensor(expected).detach().to(torch.float64)
     return float((value - expected).abs().max())
 
 
-def close(value: torch.Tensor | float, expected: torch.Tensor | float, tolerance: float = TOLERANCE) -> bool:  # fmt: skip
+def close(value: Numbers, expected: Numbers, tolerance: float = TOLERANCE) -> bool:
     """True when ``value`` equals ``expected`` within ``tolerance``, entry by entry."""
     return distance(value, expected) <= tolerance
 
 
 def judge(
-    value: torch.Tensor | float,
-    expected: torch.Tensor | float,
-    done: str,
-    hint: str,
-    tolerance: float = TOLERANCE,
+    value: Numbers, expected: Numbers, done: str, hint: str, tolerance: float = TOLERANCE
 ) -> Verdict | None:
-    """Correct within ``tolerance``; "close" within 100 × ``tolerance``; else ``None``.
-
-    ``None`` leaves the check free to recognise a typical mistake before saying "wrong".
-    """
+    """Correct within ``tolerance``; "close" within 100 × ``tolerance``; else ``None`` (so the
+    check can recognise a typical mistake before saying "wrong")."""
     gap = distance(value, expected)
     if gap <= tolerance:
         return correct(done)
@@ -239,14 +191,13 @@ def judge(
 
 
 def mistake(
-    value: torch.Tensor | float,
+    value: Numbers,
     known: list[tuple[Any, str, str | None]],
     hint: str | None = None,
     tolerance: float = TOLERANCE,
 ) -> Verdict | None:
     """The "Not yet" of the first ``(wrong value, problem, fix)`` of ``known`` that ``value``
-    equals within ``tolerance`` (a fix of ``None`` is ``hint``): how a check names a
-    learner's typical mistake. ``None`` when the answer is none of them."""
+    equals (a ``None`` fix is ``hint``), else ``None``: how a check names a typical mistake."""
     for wrong, problem, fix in known:
         if close(value, wrong, tolerance):
             return not_yet(problem, fix or hint or "")

@@ -1,21 +1,12 @@
 """Explorers: change one thing, see the effect (introduced in 01_vocabulary.ipynb, "Explore").
 
-An explorer is ``explore(render, **controls)``. ``render`` is a pure function from the
-controls' values to a :class:`View` (the key numbers as text, and a picture description
-from ``helpers.ui.pictures``), so a test can call it without any widget. ``explore``
-builds the widgets around it, with the same rules for every explorer:
-
-* each control has a label a learner understands and a CSS class ``course-…`` (the
-  browser tests and ``make bench`` find controls by it);
-* the text and the picture have fixed heights, so the page does not jump;
-* every update sets the picture (HTML) first and the text last, so when the new text
-  shows, the new picture is already there (``make bench`` times both);
-* callbacks are plain ``observe`` handlers: an error raises where the value was set (in
-  a test, that fails the test) instead of vanishing into the widget.
-
-Without a live kernel (GitHub, nbviewer) an explorer shows its ``fallback`` text; the cell
-after it calls :meth:`Explorer.show_snapshot`, which prints the text and draws the same
-picture description with matplotlib.
+An explorer is ``explore(render, **controls)``: ``render`` is a pure function from the
+controls' values to a :class:`View` (text and a picture description), so tests need no
+widget. Every control has a label and a CSS class ``course-…``; text and picture have fixed
+heights; an update sets the picture first and the text last (``make bench`` times both);
+callbacks are plain ``observe`` handlers, so an error raises where the value was set.
+Without a live kernel an explorer shows its ``fallback``; :meth:`Explorer.show_snapshot`
+prints the text and draws the picture with matplotlib.
 """
 
 from __future__ import annotations
@@ -31,8 +22,7 @@ import ipywidgets as widgets
 from helpers.ui.pictures import Picture, Row, figure
 
 TEXT_HEIGHT = "120px"
-PICTURE_HEIGHT = "130px"
-"""The picture's height unless an explorer asks for more (each explorer's height is fixed)."""
+PICTURE_HEIGHT = "130px"  # unless an explorer asks for more; each explorer's height is fixed
 
 
 @dataclass(frozen=True)
@@ -44,15 +34,8 @@ class View:
 
 
 class Explorer:
-    """A built explorer: its controls, its text and picture areas, and the box holding them.
-
-    Attributes:
-        controls: the learner's controls by name (``widget.value`` is what they chose).
-        render: the pure function from control values to a :class:`View`.
-        view: what the explorer shows now.
-        text: the key numbers, in a ``<pre>`` block; picture: the live picture (HTML).
-        fallback: what readers without a live kernel see instead of the widgets.
-    """
+    """A built explorer: ``controls`` by name, ``view`` (what it shows now), the ``text`` and
+    ``picture`` widgets, the ``widget`` holding them, and the ``fallback`` text."""
 
     def __init__(
         self,
@@ -97,11 +80,7 @@ class Explorer:
         return None if self.view.picture is None else render_png(figure(self.view.picture))
 
     def show_snapshot(self) -> None:
-        """Print the explorer's text and show its picture as a PNG, as plain cell output.
-
-        The cell after an explorer calls this, so that readers without a live kernel see
-        the explorer's starting state as a real picture.
-        """
+        """Print the text and show the picture as a PNG, for readers without a live kernel."""
         from IPython.display import display
 
         print(self.shown_text())
@@ -123,10 +102,8 @@ def explore(
     height: str | None = PICTURE_HEIGHT,
     **controls: widgets.ValueWidget,
 ) -> Explorer:
-    """An explorer that shows ``render(**values of controls)`` and redraws on every change.
-
-    ``height`` is the picture's fixed height (``None`` for a text-only explorer).
-    """
+    """An explorer that shows ``render(**values of controls)`` and redraws on every change;
+    ``height`` is the picture's fixed height (``None`` for a text-only explorer)."""
     return Explorer(render, controls, fallback, height)
 
 

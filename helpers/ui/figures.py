@@ -1,11 +1,7 @@
 """Showing pictures in a lesson (introduced in 01_vocabulary.ipynb, "Where we are").
 
-Figures are ``matplotlib.figure.Figure`` objects, never ``pyplot``: they belong to no
-global state, so nothing is left open after a figure is shown. :func:`show` renders one
-to PNG (identical bytes on every run) and displays it with a plain-text version, which is
-what nbval compares and what a reader without images gets. :func:`heatmap_figure` is the
-course's labelled heatmap (drawn by seaborn); :func:`show_pipeline` and
-:func:`show_beyond` draw where a lesson sits in the course, from ``helpers.course``.
+Figures are ``matplotlib.figure.Figure`` objects, never ``pyplot`` (no global state).
+:func:`show` displays one as a deterministic PNG with its text version, what nbval compares.
 """
 
 from __future__ import annotations
@@ -33,11 +29,8 @@ def render_png(fig: Figure) -> bytes:
 
 
 def show(picture: Figure | Picture | Row, description: str | None = None) -> None:
-    """Display ``picture`` as a PNG, with ``description`` as its text version.
-
-    A picture description (``helpers.ui.pictures``) brings its own description; a
-    ``Figure`` needs one, a sentence saying what it shows. Introduced in 01_vocabulary.ipynb.
-    """
+    """Display ``picture`` as a PNG with ``description`` (a picture description brings its own,
+    a ``Figure`` needs one) as its text version. Introduced in 01_vocabulary.ipynb."""
     from IPython.display import display
 
     if not isinstance(picture, Figure):
@@ -69,17 +62,8 @@ def heatmap_figure(
     highlight_row: int | None = None,
     cmap: str = "cividis",
 ) -> Figure:
-    """A labelled heatmap of a 2-D tensor, each cell annotated with its value (seaborn).
-
-    ``rows`` and ``columns`` label the axes (words, or dimension names); ``highlight_row``
-    frames one row in orange. ``-inf`` (a masked score) is printed as ``-inf`` on a grey
-    cell. Introduced in 02_embedding.ipynb; every lesson that shows a matrix uses it.
-
-    Raises:
-        TypeError: ``matrix`` is not a 2-D tensor or array of numbers.
-        ValueError: the labels do not match the matrix's shape, or ``highlight_row`` is
-            out of range.
-    """
+    """A labelled heatmap of a 2-D tensor with every value printed; ``highlight_row`` is framed
+    orange, ``-inf`` (a masked score) shows on a grey cell. Introduced in 02_embedding.ipynb."""
     import numpy as np
 
     values = matrix.detach().numpy() if hasattr(matrix, "detach") else np.asarray(matrix)
@@ -112,15 +96,10 @@ def heatmap_figure(
         cell=(34, 18),
     )
     fig = figure(picture)
-    if not finite.all():  # say what a blocked cell holds: -inf, the mask's mark
-        ax = fig.axes[0]
-        for text in ax.texts:
-            if text.get_text() == "×":
-                text.set_text("-inf")
+    for text in fig.axes[0].texts:  # say what a blocked cell holds: -inf, the mask's mark
+        if text.get_text() == "×":
+            text.set_text("-inf")
     return fig
-
-
-# ---- where a lesson sits in the course -------------------------------------------------
 
 
 def _box_row(ax: Any, names: Sequence[str], current: int, y: float, first_number: int) -> None:
@@ -146,20 +125,14 @@ def _box_row(ax: Any, names: Sequence[str], current: int, y: float, first_number
 
 
 def pipeline_figure(number: int) -> Figure:
-    """The course as rows of boxes with lesson ``number`` highlighted.
-
-    A core lesson sees the article's seven steps; a lesson beyond the article sees them
-    all done, above the lessons beyond it.
-    """
+    """The course as rows of boxes, lesson ``number`` highlighted (beyond 7: below the seven)."""
     core = [row.name for row in LESSONS if row.core]
     beyond = [row.name for row in LESSONS if not row.core]
-    columns = max(len(core), len(beyond))
     here = lesson(number)
     height = 1.35 if here.core else 2.6
     fig = Figure(figsize=(10, height))
     ax = fig.add_axes((0, 0, 1, 1))
-    ax.set_xlim(0, len(core) if here.core else columns)
-    ax.set_ylim(0, height)
+    ax.set(xlim=(0, len(core) if here.core else max(len(core), len(beyond))), ylim=(0, height))
     ax.axis("off")
     if here.core:
         _box_row(ax, core, number, 0.0, 1)
@@ -170,23 +143,21 @@ def pipeline_figure(number: int) -> Figure:
         ax.text(0.1, 1.15, "Beyond the article", fontsize=9, color=INK, va="center")
         _box_row(ax, beyond, number - CORE, -0.05, CORE + 1)
         x, y = number - CORE - 0.5, 0.99  # just above its box, below the row's title
-    ax.text(x, y, "you are here", ha="center", va="center", fontsize=9, color=BLUE,
-            style="italic")  # fmt: skip
+    ax.text(x, y, "you are here", ha="center", va="center", fontsize=9, color=BLUE, style="italic")
     return fig
 
 
-def _require_lesson(name: str, number: object, first: int, last: int) -> int:
+def _lesson_name(name: str, number: object, first: int, last: int) -> str:
     if isinstance(number, bool) or not isinstance(number, int):
         raise TypeError(f"{name} must be an int from {first} to {last}; got {describe(number)}.")
     if not first <= number <= last:
         raise ValueError(f"{name} must be from {first} to {last}; got {number}.")
-    return number
+    return lesson(number).name.replace("\n", " ")
 
 
 def show_pipeline(step: int) -> None:
     """Show where core lesson ``step`` (1-7) sits among the article's seven steps."""
-    _require_lesson("step", step, 1, CORE)
-    name = lesson(step).name.replace("\n", " ")
+    name = _lesson_name("step", step, 1, CORE)
     show(
         pipeline_figure(step),
         f"The seven steps of self-attention; this lesson is step {step} of {CORE}: {name}.",
@@ -195,8 +166,7 @@ def show_pipeline(step: int) -> None:
 
 def show_beyond(number: int) -> None:
     """Show where lesson ``number`` (8 on) sits among the lessons beyond the article."""
-    _require_lesson("lesson", number, CORE + 1, LESSONS[-1].number)
-    name = lesson(number).name.replace("\n", " ")
+    name = _lesson_name("lesson", number, CORE + 1, LESSONS[-1].number)
     beyond = len([row for row in LESSONS if not row.core])
     show(
         pipeline_figure(number),

@@ -1,21 +1,9 @@
 """One picture description, rendered three ways (introduced in 01_vocabulary.ipynb, "Explore").
 
-A lesson describes a picture once, as data: a :class:`Heatmap` or a :class:`Message` here,
-:class:`~helpers.ui.charts.Bars`, ``NumberLines`` or ``TokenBoxes`` in ``helpers.ui.charts``,
-or several side by side in a :class:`Row`. Every description (a :class:`Picture`) renders
-
-* to HTML (``html()``), for a live explorer: a few dozen ``<td>`` and ``<div>`` elements
-  are built in well under a millisecond, so the page answers a control within 100 ms
-  (a matplotlib PNG takes 40-200 ms);
-* to a matplotlib figure (:func:`figure`; heatmaps drawn by ``seaborn.heatmap``), for the
-  static picture and the explorer's snapshot, which readers without a kernel see;
-* to text (``description``), what nbval compares and what a screen reader says.
-
-All three read the same fields, and every number is formatted by the same ``cell_text``
-of the description, so the HTML and the figure show the same numbers by construction
-(``tests/test_pictures.py`` checks it for every explorer). Every label is escaped in the
-HTML: learners type the sentences whose words become labels. Colours are colour-blind
-safe: cividis for magnitudes, PuOr for signed numbers, Okabe-Ito for marks.
+A lesson describes a picture once, as data (a :class:`Heatmap`, the charts of
+``helpers.ui.charts``, several in a :class:`Row`); it renders to HTML for a live explorer
+(``html()``), to a matplotlib :func:`figure` and to text (``description``, what nbval compares),
+all from the same fields, so all three show the same numbers. Colours are colour-blind safe.
 """
 
 from __future__ import annotations
@@ -36,8 +24,7 @@ UNKNOWN = "#DDDDDD"
 BLOCKED = "#D9D9D9"
 FONT = "font-family: sans-serif; font-size: 11px; color: #222222;"
 HATCH = "repeating-linear-gradient(45deg,#D9D9D9 0 2px,#F4F4F4 2px 5px)"
-PX = 1 / 72
-"""Inches per HTML pixel: figures are sized from the same cell sizes as the HTML."""
+PX = 1 / 72  # inches per HTML pixel: figures are sized from the HTML's cell sizes
 
 Palette = Literal["cividis", "diverging"]
 
@@ -58,20 +45,15 @@ def _colours(palette: Palette) -> tuple[tuple[str, str], ...]:
     """256 (background, ink) pairs along the palette's colour map, computed once."""
     from matplotlib import colormaps
 
-    cmap = colormaps[colour_map(palette)]
-    pairs = []
-    for step in range(256):
-        face = cmap(step / 255)
-        background = "#{:02X}{:02X}{:02X}".format(*(round(255 * c) for c in face[:3]))
-        pairs.append((background, ink_on(face)))
-    return tuple(pairs)
+    faces = [colormaps[colour_map(palette)](step / 255) for step in range(256)]
+    return tuple(
+        ("#{:02X}{:02X}{:02X}".format(*(round(255 * c) for c in face[:3])), ink_on(face))
+        for face in faces
+    )
 
 
 def colour(value: float, low: float, high: float, palette: Palette = "cividis") -> tuple[str, str]:
-    """The (background, ink) colours of ``value`` on a scale from ``low`` to ``high``.
-
-    ``"diverging"`` centres the scale on 0 (white) with ``±max(|low|, |high|)`` at the ends.
-    """
+    """The (background, ink) colours of ``value`` from ``low`` to ``high`` (diverging: 0 white)."""
     if palette == "diverging":
         limit = max(abs(low), abs(high), 1e-12)
         share = (value / limit + 1) / 2
@@ -86,15 +68,12 @@ def html_picture(description: str, body: str, style: str = "") -> str:
 
 
 def title_html(title: str) -> str:
-    return (
-        f'<div style="font-size:11px;margin-bottom:2px">{html.escape(title)}</div>' if title else ""
-    )
+    style = "font-size:11px;margin-bottom:2px"
+    return f'<div style="{style}">{html.escape(title)}</div>' if title else ""
 
 
 def number_text(value: float, number_format: str | None) -> str:
-    if number_format is None:
-        return ""
-    return format(value, number_format).replace("-0.00", "0.00")
+    return "" if number_format is None else format(value, number_format).replace("-0.00", "0.00")
 
 
 def axes_off(ax: Any, title: str, fontsize: float = 9) -> None:
@@ -104,13 +83,7 @@ def axes_off(ax: Any, title: str, fontsize: float = 9) -> None:
 
 @dataclass(frozen=True)
 class Heatmap:
-    """A matrix as coloured cells: rows labelled on the left, columns on top.
-
-    ``number_format`` (e.g. ``".2f"``) prints each number in its cell. ``framed_row`` gets
-    an orange frame (the chosen query); ``blocked`` cells (a mask's ``True``) are striped
-    grey and marked ``×``. ``low``/``high`` fix the colour scale (default: the values'
-    own range); ``cell`` is (width, height) in pixels.
-    """
+    """A matrix as coloured cells; ``framed_row`` is framed orange, ``blocked`` cells marked ×."""
 
     values: list[list[float]]
     description: str
@@ -142,9 +115,7 @@ class Heatmap:
 
     def cell_text(self, i: int, j: int) -> str:
         """What cell (i, j) shows: its number, or × where it is blocked."""
-        if self.is_blocked(i, j):
-            return "×"
-        return number_text(self.values[i][j], self.number_format)
+        return "×" if self.is_blocked(i, j) else number_text(self.values[i][j], self.number_format)
 
     def html(self) -> str:
         low, high = self.scale()
@@ -152,11 +123,9 @@ class Heatmap:
         parts = ['<table style="border-collapse:collapse;line-height:1">']
         if self.columns is not None:
             parts.append("<tr>" + ("<td></td>" if self.rows is not None else ""))
+            head = "padding:0 1px 2px;text-align:center;vertical-align:bottom;font-size:10px;"
             for label in self.columns:
-                parts.append(
-                    '<td style="padding:0 1px 2px;text-align:center;vertical-align:bottom;'
-                    f'font-size:10px;white-space:pre">{html.escape(label)}</td>'
-                )
+                parts.append(f'<td style="{head}white-space:pre">{html.escape(label)}</td>')
             parts.append("</tr>")
         for i, row in enumerate(self.values):
             framed = i == self.framed_row
@@ -183,10 +152,9 @@ class Heatmap:
         return html_picture(self.description, title_html(self.title) + "".join(parts))
 
     def size(self) -> tuple[float, float]:
-        n_rows, n_columns = len(self.values), len(self.values[0])
         label = max((len(r) for r in self.rows or []), default=0)
-        width = max(self.cell[0], 26) * n_columns * PX * 1.6 + 0.1 * label + 0.4
-        height = max(self.cell[1], 14) * n_rows * PX * 1.6 + 0.9
+        width = max(self.cell[0], 26) * len(self.values[0]) * PX * 1.6 + 0.1 * label + 0.4
+        height = max(self.cell[1], 14) * len(self.values) * PX * 1.6 + 0.9
         return width + (0.6 if self.colorbar else 0), height
 
     def draw(self, ax: Any) -> None:
@@ -211,29 +179,20 @@ class Heatmap:
             xticklabels=list(self.columns) if self.columns is not None else False,
             yticklabels=list(self.rows) if self.rows is not None else False,
             linewidths=0.5,
-            linecolor="white",
-            square=False,
         )
         ax.tick_params(length=0, labelsize=8)
         ax.set_yticklabels(ax.get_yticklabels(), rotation=0)
         if self.columns is not None and n_columns > 5 and not any("\n" in c for c in self.columns):
             ax.set_xticklabels(ax.get_xticklabels(), rotation=45, ha="right")
-        for i in range(n_rows):
-            for j in range(n_columns):
-                if self.is_blocked(i, j):
-                    ax.add_patch(
-                        Rectangle((j, i), 1, 1, facecolor="#F4F4F4", edgecolor=BLOCKED,
-                                  hatch="///", lw=0)
-                    )  # fmt: skip
-                    ax.text(j + 0.5, i + 0.5, "×", ha="center", va="center", fontsize=7,
-                            color=MUTED)  # fmt: skip
+        blocked = [(i, j) for i in range(n_rows) for j in range(n_columns) if self.is_blocked(i, j)]
+        hatched = {"facecolor": "#F4F4F4", "edgecolor": BLOCKED, "hatch": "///", "lw": 0}
+        for i, j in blocked:
+            ax.add_patch(Rectangle((j, i), 1, 1, **hatched))
+            ax.text(j + 0.5, i + 0.5, "×", ha="center", va="center", fontsize=7, color=MUTED)
         if self.framed_row is not None:
-            ax.add_patch(
-                Rectangle((0, self.framed_row), n_columns, 1, fill=False, edgecolor=ORANGE,
-                          lw=2.5, clip_on=False)
-            )  # fmt: skip
-        ax.set_xlabel(self.column_title)
-        ax.set_ylabel(self.row_title)
+            frame = {"fill": False, "edgecolor": ORANGE, "lw": 2.5, "clip_on": False}
+            ax.add_patch(Rectangle((0, self.framed_row), n_columns, 1, **frame))
+        ax.set(xlabel=self.column_title, ylabel=self.row_title)
         ax.set_title(self.title, fontsize=9)
 
 
@@ -248,11 +207,8 @@ class Message:
         return self.text
 
     def html(self) -> str:
-        return html_picture(
-            self.text,
-            f'<div style="color:{MUTED};font-size:13px;padding:40px 0 0 120px">'
-            f"{html.escape(self.text)}</div>",
-        )
+        style = f"color:{MUTED};font-size:13px;padding:40px 0 0 120px"
+        return html_picture(self.text, f'<div style="{style}">{html.escape(self.text)}</div>')
 
     def size(self) -> tuple[float, float]:
         return 4.0, 1.55
@@ -268,9 +224,7 @@ class Picture(Protocol):
     description: str
 
     def html(self) -> str: ...
-
     def size(self) -> tuple[float, float]: ...
-
     def draw(self, ax: Any) -> None: ...
 
 
@@ -282,10 +236,8 @@ class Sign:
     description: str = ""
 
     def html(self) -> str:
-        return (
-            f'<div style="font-size:16px;color:{MUTED};align-self:center">'
-            f"{html.escape(self.text)}</div>"
-        )
+        style = f"font-size:16px;color:{MUTED};align-self:center"
+        return f'<div style="{style}">{html.escape(self.text)}</div>'
 
     def size(self) -> tuple[float, float]:
         return 0.35, 1.0
@@ -297,11 +249,7 @@ class Sign:
 
 @dataclass(frozen=True)
 class Row:
-    """Several pictures side by side, top-aligned; each keeps its own description.
-
-    With ``rows_to_scale`` the figure draws every heatmap row equally tall, top-aligned as
-    in the HTML, so a 3-row matrix beside a 9-row one is a third as tall (03's X @ W = Q).
-    """
+    """Pictures side by side, top-aligned (``rows_to_scale``: heatmap rows equally tall)."""
 
     parts: tuple[Picture | Sign, ...]
     gap: int = 24
@@ -312,11 +260,8 @@ class Row:
         return " ".join(part.description for part in self.parts if part.description)
 
     def html(self) -> str:
-        return (
-            f'<div style="display:flex;align-items:flex-start;gap:{self.gap}px">'
-            + "".join(part.html() for part in self.parts)
-            + "</div>"
-        )
+        parts = "".join(part.html() for part in self.parts)
+        return f'<div style="display:flex;align-items:flex-start;gap:{self.gap}px">{parts}</div>'
 
 
 def figure(picture: Picture | Row) -> Any:
@@ -324,11 +269,9 @@ def figure(picture: Picture | Row) -> Any:
     from matplotlib.figure import Figure
 
     parts = picture.parts if isinstance(picture, Row) else (picture,)
-    sizes = [part.size() for part in parts]
-    ratios = [w for w, _ in sizes]
-    fig = Figure(figsize=(min(sum(w for w, _ in sizes), 11.0), max(h for _, h in sizes)))
-    grid = fig.add_gridspec(1, len(parts), width_ratios=ratios)
-    axes = [fig.add_subplot(spec) for spec in grid]
+    widths, heights = zip(*(part.size() for part in parts), strict=True)
+    fig = Figure(figsize=(min(sum(widths), 11.0), max(heights)))
+    axes = [fig.add_subplot(spec) for spec in fig.add_gridspec(1, len(parts), width_ratios=widths)]
     for part, ax in zip(parts, axes, strict=True):
         part.draw(ax)
     fig.tight_layout()
