@@ -11,7 +11,7 @@ LAB_ARGS ?=
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
 .DEFAULT_GOAL := help
-.PHONY: help lab test lint notebooks reset-notebooks lock bench bench-setup links binder-rehearsal clean
+.PHONY: help lab check test lint notebooks reset-notebooks lock bench bench-setup links binder-rehearsal clean
 
 help:  ## List the commands.
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 18
@@ -47,15 +47,21 @@ lint: $(STAMP)  ## Lint Python code and notebooks with ruff.
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-test: lint  ## Lint, unit tests, every lesson in a kernel and in Chromium, nbval; all with networking off.
-	@$(BIN)/python -c "import matplotlib.font_manager"  # build the font cache now: its first-build warning would reach nbval's stderr
-	tools/offline.sh $(BIN)/python -m pytest tests notebooks --nbval --nbval-current-env -p no:cacheprovider \
-	  -n 2 --dist loadfile  # two workers, each taking whole files (nbval needs a notebook on one kernel)
-	@# Once more on PyTorch's plain scalar kernels, close to what another CPU computes: every
+check: $(STAMP)  ## While you work (under 30 s): lint, and every test that needs no kernel, browser or real model.
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python -m pytest tests -p no:cacheprovider -q -n 2 -m "not kernel and not browser and not model"
+
+test: lint  ## Lint, all tests: each lesson once in a kernel, once in Chromium, once on scalar kernels; offline.
+	@$(BIN)/python -c "import matplotlib.font_manager"  # build the font cache now: its first-build warning would reach a lesson's stderr
+	@# Run 1 (tests/test_lesson_run.py) and run 2 (tests/test_browser.py) of every lesson, with
+	@# all other tests; the browser tests share one JupyterLab, so they stay on one worker.
+	tools/offline.sh $(BIN)/python -m pytest tests -p no:cacheprovider -n 2 --dist loadgroup
+	@# Run 3, on PyTorch's plain scalar kernels, close to what another CPU computes: every
 	@# printed number must still match (README, "Where the numbers are reproduced").
 	ATEN_CPU_CAPABILITY=default $(BIN)/python -c "import torch; assert torch.backends.cpu.get_cpu_capability() == 'DEFAULT'"
 	ATEN_CPU_CAPABILITY=default tools/offline.sh $(BIN)/python -m pytest notebooks --nbval --nbval-current-env \
-	  -p no:cacheprovider -n 2 --dist loadfile -q
+	  -p no:cacheprovider -n 2 --dist loadfile -q  # nbval needs each notebook on one kernel
 	@# In CI, a test run must leave the clone exactly as it found it.
 	@if [ "$$CI" = true ] && [ -n "$$(git status --porcelain)" ]; then \
 	  echo "error: make test changed or left files:"; git status --porcelain; exit 1; fi

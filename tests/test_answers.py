@@ -1,10 +1,12 @@
 """helpers.ui.answers: one reader for every answer, and every check understands it.
 
 Each lesson's test file (``tests/test_lNN_*.py``) names the right answer of each of its
-checks in ``RIGHT_ANSWERS`` (computed there with plain PyTorch). Here every check meets
-that answer in every form a learner types it (float32, float64, int32 where the answer is
-whole, NumPy, nested lists, NumPy scalars, rounded values) and must judge the value; then
-a battery of answers that are not numbers at all, which must get a friendly "Not yet".
+checks in ``RIGHT_ANSWERS`` (computed there with plain PyTorch). Here one contract test
+per check meets that answer in every form a learner types it (float32, float64, int32
+where the answer is whole, NumPy, nested lists, NumPy scalars, rounded values), which it
+must judge by value, then one answer of each kind that is not a number at all, which must
+get a friendly "Not yet". The reader itself is tested on many more such answers below;
+each lesson's own diagnoses (the mistakes its checks name) are tested in its test file.
 """
 
 from __future__ import annotations
@@ -59,62 +61,55 @@ def forms(right: Any) -> dict[str, Any]:
     return found
 
 
-CASES = [
-    (name, form, value)
-    for name in sorted(CHECKS)
-    if name in RIGHT
-    for form, value in forms(RIGHT[name]()).items()
-]
-
-
-@pytest.mark.parametrize(("name", "form", "answer"), CASES, ids=[f"{n}-{f}" for n, f, _ in CASES])
-def test_the_right_value_is_correct_in_every_form(name: str, form: str, answer: Any) -> None:
-    verdict = CHECKS[name](answer)
-    assert verdict.passed, f"{name} should accept the right value as {form}: {verdict.message}"
-
-
-ROUNDED = [
-    (name, value)
-    for name, form, value in CASES
-    if form == "float64" and not torch.equal(value, value.round(decimals=2))
-]
-"""The float answers that printing with two decimals changes."""
-
-
-@pytest.mark.parametrize(("name", "right"), ROUNDED, ids=[n for n, _ in ROUNDED])
-def test_a_rounded_value_gets_a_verdict_about_its_value(name: str, right: torch.Tensor) -> None:
-    """Two decimals, as printed: the check says it is close (or, if it allows that, right)."""
-    verdict = CHECKS[name](right.round(decimals=2).tolist())
-    assert verdict.passed or "close, but not precise enough" in verdict.message, verdict.message
-
-
 NOT_NUMBERS: list[Any] = [
     None, "an answer", "", b"bytes", {"a": 1}, {1, 2}, object(), print, [[1, 2], [3]],
     [], torch.tensor([]), torch.tensor(float("nan")), torch.full((9, 4), float("inf")),
     True, torch.zeros(2, 2),
 ]  # fmt: skip
-"""Answers no check can accept: each must get a "Not yet" that says what was given."""
+"""Answers that are not numbers at all: the reader refuses each (test below)."""
+
+REPRESENTATIVE_WRONG: list[Any] = [
+    None, "an answer", {"a": 1}, [[1, 2], [3]], torch.tensor(float("nan")), True, torch.zeros(2, 2),
+]  # fmt: skip
+"""One of each kind the reader refuses (missing, text, a container, a ragged list, not
+finite, a bool, a tensor of another shape): every check meets these."""
 
 
-@pytest.mark.parametrize(
-    "answer", NOT_NUMBERS, ids=[type(a).__name__ + str(k) for k, a in enumerate(NOT_NUMBERS)]
-)
-@pytest.mark.parametrize("check", CHECKS.values(), ids=list(CHECKS))
-def test_wrong_answers_get_a_friendly_not_yet(check: Callable[[Any], Verdict], answer: Any) -> None:
-    verdict = check(answer)
-    assert verdict.status == "not yet", verdict.message
-    assert verdict.message.startswith("Not yet: ") and "\nHint: " in verdict.message
-    assert "could not read your answer" not in verdict.message, (
-        "the check's own code failed on this answer; read it with helpers.ui.answers"
-    )
-
-
-@pytest.mark.parametrize("check", CHECKS.values(), ids=list(CHECKS))
-def test_placeholder_is_not_attempted(check: Callable[[Any], Verdict]) -> None:
+@pytest.mark.parametrize("name", sorted(CHECKS))
+def test_check_keeps_the_contract(name: str) -> None:
+    """The one contract of every check: the placeholder is "not attempted"; the right value
+    is Correct in every form a learner types it; rounded to two decimals, as printed, it is
+    right or "close, but not precise enough"; an answer that is not a number gets a friendly
+    "Not yet" that says what was given, never "could not read your answer"."""
+    check, broken = CHECKS[name], []
     verdict = check(...)
-    assert verdict.status == "not attempted" and not verdict.passed
-    assert verdict.message.startswith("Not attempted yet: replace the ... with your answer")
-    assert "\nHint: " in verdict.message
+    if not (verdict.status == "not attempted" and not verdict.passed):
+        broken.append(f"placeholder: {verdict.status}")
+    if not verdict.message.startswith("Not attempted yet: replace the ... with your answer"):
+        broken.append(f"placeholder: {verdict.message!r}")
+    right = RIGHT[name]()
+    for form, answer in forms(right).items():
+        if not (verdict := check(answer)).passed:
+            broken.append(f"the right value as {form}: {verdict.message!r}")
+    if (
+        isinstance(right, torch.Tensor)
+        and right.is_floating_point()
+        and not torch.equal(right.double(), right.double().round(decimals=2))
+    ):
+        verdict = check(right.double().round(decimals=2).tolist())
+        if not (verdict.passed or "close, but not precise enough" in verdict.message):
+            broken.append(f"rounded to two decimals: {verdict.message!r}")
+    for answer in [*REPRESENTATIVE_WRONG, ...]:
+        verdict = check(answer)
+        if answer is not ... and not (
+            verdict.status == "not yet"
+            and verdict.message.startswith("Not yet: ")
+            and "could not read your answer" not in verdict.message
+        ):
+            broken.append(f"answer {answer!r}: {verdict.message!r}")
+        if "\nHint: " not in verdict.message:
+            broken.append(f"answer {answer!r} gets no hint: {verdict.message!r}")
+    assert not broken, f"{name} breaks the contract:\n" + "\n".join(broken)
 
 
 # ---- the reader itself ---------------------------------------------------------------------
@@ -132,6 +127,16 @@ def test_read_tensor_reads_every_form_as_float64(answer: Any) -> None:
     tensor, problem = read_tensor(answer, (2,), "the pair", HINT)
     assert problem is None and tensor.dtype == torch.float64
     assert torch.equal(tensor, torch.tensor([1.0, 2.0], dtype=torch.float64))
+
+
+@pytest.mark.parametrize("answer", NOT_NUMBERS, ids=[type(a).__name__ for a in NOT_NUMBERS])
+def test_the_reader_refuses_what_is_not_a_number(answer: Any) -> None:
+    for shape in [(9, 4), (3,), ()]:
+        tensor, problem = read_tensor(answer, shape, "the answer", HINT)
+        assert tensor is None and problem.message.endswith(HINT), (shape, answer)
+    if not isinstance(answer, torch.Tensor) or answer.numel() != 1:
+        value, problem = read_number(answer, "the count", HINT)
+        assert value is None and problem.message.endswith(HINT), answer
 
 
 @pytest.mark.parametrize(

@@ -38,7 +38,8 @@ from tools.browser import (
     open_and_run_all,
 )
 
-pytestmark = pytest.mark.browser
+# One JupyterLab and one Chromium serve every lesson: `--dist loadgroup` keeps them on one worker.
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
 ARTIFACTS = REPO / "artifacts" / "browser"
 RUN_TIMEOUT_MS = 120_000

@@ -1,7 +1,7 @@
 """Every lesson notebook is clean, complete and shaped like the others (CONTRIBUTING.md).
 
-These checks read the stored notebooks; nothing is executed here. nbval re-runs them
-(`make test`) and tests/test_notebook_exercises.py runs their exercises.
+These checks read the stored notebooks; nothing is executed here. tests/test_lesson_run.py
+runs each lesson, its seeded cells and its exercises on a kernel.
 """
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ LINK = re.compile(r"\[([^\]]+)\]\(([^)\s]+)\)")
 # Code that draws from a random generator (or reseeds one). A cell whose source matches
 # must carry the cell tag `seeded` and seed itself (torch.manual_seed before drawing, or
 # its own torch.Generator), so that re-running that one cell reproduces the numbers the
-# prose talks about; tests/test_notebook_reruns.py re-runs every `seeded` cell and compares.
+# prose talks about; tests/test_lesson_run.py re-runs every `seeded` cell and compares.
 # The list names what lessons use; extend it when a lesson draws random numbers another way:
 #   torch.rand( randn( randint( randperm( normal( bernoulli( multinomial(
 #   tensor.normal_( uniform_( random_( (in-place draws)

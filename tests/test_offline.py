@@ -1,6 +1,6 @@
 """The test run itself is offline: `make test` runs pytest through tools/offline.sh.
 
-So every lesson (nbval), every kernel test and the browser tests prove they need no network.
+So every lesson run (on a kernel, in the browser, under nbval) proves it needs no network.
 """
 
 from __future__ import annotations
