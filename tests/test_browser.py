@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import urllib.request
 from collections.abc import Iterator
@@ -102,6 +103,33 @@ def shut_down_kernels(lab: Lab) -> None:
         urllib.request.urlopen(request).close()
 
 
+KERNEL_LIST_RACE = (
+    "The 'last_activity' trait of a ServerKernelManager instance expected a datetime, "
+    "not the NoneType None."
+)
+"""jupyter_server's own race (2.21): JupyterLab polls GET /api/kernels, and a kernel that
+has just been added to the server's list gets its ``last_activity`` one event-loop step
+later (services/kernels/kernelmanager.py, ``_async_start_kernel``); a poll in between
+answers 500 and logs this. JupyterLab polls again; the lesson and its kernel never see it.
+It shows only on a loaded machine, and it is the server's code, not a lesson's."""
+
+
+def without_kernel_list_race(log: str) -> str:
+    """The server log without the records of that one race (each record is a line starting
+    with ``[`` and the indented lines after it); every other traceback stays."""
+    records = re.split(r"\n(?=\[)", log)
+    return "\n".join(record for record in records if KERNEL_LIST_RACE not in record)
+
+
+def test_the_race_filter_keeps_every_other_traceback() -> None:
+    race = f"[E 1 ServerApp] Uncaught exception GET /api/kernels\n    Traceback (most recent call last):\n    {KERNEL_LIST_RACE}"
+    other = "[E 2 ServerApp] Exception in callback\n    Traceback (most recent call last):\n    ValueError: x"
+    assert (
+        without_kernel_list_race(f"[I 0 ServerApp] ok\n{race}\n{other}")
+        == f"[I 0 ServerApp] ok\n{other}"
+    )
+
+
 @pytest.mark.parametrize("path", LESSONS, ids=ids(LESSONS))
 def test_lesson_runs_and_explorers_answer(path: Path, lab: Lab, browser) -> None:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
@@ -139,7 +167,7 @@ def test_lesson_runs_and_explorers_answer(path: Path, lab: Lab, browser) -> None
             drive(explorer, STEPS[name])
         page.screenshot(path=ARTIFACTS / f"{path.stem}.png")
 
-        log = lab.log.read_text()[log_start:]
+        log = without_kernel_list_race(lab.log.read_text()[log_start:])
         assert "Traceback" not in log, f"the kernel or server logged an error:\n{log[-3000:]}"
         assert not console_errors, f"the browser console shows errors: {console_errors}"
     except BaseException:
