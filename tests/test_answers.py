@@ -87,6 +87,8 @@ def test_check_keeps_the_contract(name: str) -> None:
         broken.append(f"placeholder: {verdict.status}")
     if not verdict.message.startswith("Not attempted yet: replace the ... with your answer"):
         broken.append(f"placeholder: {verdict.message!r}")
+    if "\nHint: " not in verdict.message:
+        broken.append(f"placeholder gets no hint: {verdict.message!r}")
     right = RIGHT[name]()
     for form, answer in forms(right).items():
         if not (verdict := check(answer)).passed:
@@ -99,9 +101,9 @@ def test_check_keeps_the_contract(name: str) -> None:
         verdict = check(right.double().round(decimals=2).tolist())
         if not (verdict.passed or "close, but not precise enough" in verdict.message):
             broken.append(f"rounded to two decimals: {verdict.message!r}")
-    for answer in [*REPRESENTATIVE_WRONG, ...]:
+    for answer in REPRESENTATIVE_WRONG:
         verdict = check(answer)
-        if answer is not ... and not (
+        if not (
             verdict.status == "not yet"
             and verdict.message.startswith("Not yet: ")
             and "could not read your answer" not in verdict.message
