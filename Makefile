@@ -8,7 +8,14 @@ STAMP := $(VENV)/.installed
 WORK := my-notebooks
 # Extra options for JupyterLab, e.g. make lab LAB_ARGS="--no-browser --port 8899"
 LAB_ARGS ?=
+# `make test JUNIT=prefix` also writes JUnit reports, prefix-tests.xml and prefix-nbval.xml
+# (tools/bench_tests.py times each lesson's runs from them).
+JUNIT ?=
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
+# Let Python keep its bytecode caches (__pycache__/, git-ignored) even where the machine sets
+# PYTHONDONTWRITEBYTECODE: without them every test worker, kernel and JupyterLab recompiles
+# helpers/, the tests and pytest's assertion rewrites, seconds each time.
+unexport PYTHONDONTWRITEBYTECODE
 
 .DEFAULT_GOAL := help
 .PHONY: help lab check test lint notebooks reset-notebooks lock bench bench-setup links binder-rehearsal clean
@@ -50,18 +57,20 @@ lint: $(STAMP)  ## Lint Python code and notebooks with ruff.
 check: $(STAMP)  ## While you work (under 30 s): lint, and every test that needs no kernel, browser or real model.
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/python -m pytest tests -p no:cacheprovider -q -n 2 -m "not kernel and not browser and not model"
+	$(BIN)/python -m pytest tests -p no:cacheprovider -q -n 2 --dist loadfile -m "not kernel and not browser and not model"
 
 test: lint  ## Lint, all tests: each lesson once in a kernel, once in Chromium, once on scalar kernels; offline.
 	@$(BIN)/python -c "import matplotlib.font_manager"  # build the font cache now: its first-build warning would reach a lesson's stderr
 	@# Run 1 (tests/test_lesson_run.py) and run 2 (tests/test_browser.py) of every lesson, with
-	@# all other tests; the browser tests share one JupyterLab, so they stay on one worker.
-	tools/offline.sh $(BIN)/python -m pytest tests -p no:cacheprovider -n 2 --dist loadgroup
+	@# all other tests; each worker has its own JupyterLab for the browser tests it gets.
+	tools/offline.sh $(BIN)/python -m pytest tests -p no:cacheprovider -n 2 --dist worksteal \
+	  $(if $(JUNIT),--junitxml=$(JUNIT)-tests.xml)
 	@# Run 3, on PyTorch's plain scalar kernels, close to what another CPU computes: every
 	@# printed number must still match (README, "Where the numbers are reproduced").
 	ATEN_CPU_CAPABILITY=default $(BIN)/python -c "import torch; assert torch.backends.cpu.get_cpu_capability() == 'DEFAULT'"
 	ATEN_CPU_CAPABILITY=default tools/offline.sh $(BIN)/python -m pytest notebooks --nbval --nbval-current-env \
-	  -p no:cacheprovider -n 2 --dist loadfile -q  # nbval needs each notebook on one kernel
+	  -p no:cacheprovider -n 2 --dist loadfile -q $(if $(JUNIT),--junitxml=$(JUNIT)-nbval.xml)
+	@# (--dist loadfile: nbval runs each notebook on one kernel, so one worker takes it whole.)
 	@# In CI, a test run must leave the clone exactly as it found it.
 	@if [ "$$CI" = true ] && [ -n "$$(git status --porcelain)" ]; then \
 	  echo "error: make test changed or left files:"; git status --porcelain; exit 1; fi
@@ -69,7 +78,8 @@ test: lint  ## Lint, all tests: each lesson once in a kernel, once in Chromium, 
 notebooks: $(STAMP)  ## Re-execute every lesson on a fresh kernel; the only way stored outputs change.
 	$(BIN)/python tools/execute_notebooks.py notebooks/*.ipynb
 
-bench: $(STAMP)  ## Measure lessons, regression, memory and explorers against their goals; write BENCHMARKS.md.
+bench: $(STAMP)  ## Measure make test, lessons, regression, memory and explorers against their goals; write BENCHMARKS.md.
+	$(BIN)/python tools/bench_tests.py
 	$(BIN)/python tools/bench_kernels.py
 	$(BIN)/python tools/bench_explorers.py
 	$(BIN)/python tools/bench_report.py

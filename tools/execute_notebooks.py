@@ -55,6 +55,9 @@ def client_for(nb: Any, path: Path) -> NotebookClient:
         # Quiet the kernel's own log (e.g. its notice about local TCP), not the cells' output.
         extra_arguments=["--IPKernelApp.log_level=ERROR"],
         store_widget_state=False,
+        # Every output has arrived when the last cell ends: stop the kernel at once rather
+        # than wait seconds for its orderly exit (nothing is lost).
+        shutdown_kernel="immediate",
         resources={"metadata": {"path": str(path.parent)}},
     )
 
