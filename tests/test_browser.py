@@ -1,6 +1,7 @@
 """Every lesson, run in a real JupyterLab in a real Chromium, as a learner runs it.
 
-For each lesson: open it, wait for the kernel, Run All from the menu, then check that
+For each lesson: open a copy without its stored outputs (so every output on the page is
+this run's), wait for the kernel, Run All from the menu, then check that
 every code cell ran, that no error or stderr output shows anywhere in the page, that the
 JupyterLab log holds no traceback (an exception in an explorer callback lands there, not
 in the page), and that each explorer rendered. Then every control of every explorer is
@@ -8,21 +9,22 @@ changed as a learner would (typing, clicking, keyboard) and the page must show t
 new text, written out in the test. Screenshots go to artifacts/browser/ (git-ignored);
 on failure also the JupyterLab log.
 
-One server and one browser serve the whole run. Without Chromium the tests skip with a
-one-line reason; with CI=true they fail instead (CI installs Chromium in .ci/run).
+Each pytest worker starts one server, one browser and one page for all the lessons it
+gets: each lesson is opened from the file browser and closed after, so JupyterLab loads
+once per worker. Without Chromium the tests skip with a one-line reason; with CI=true
+they fail instead (CI installs Chromium in .ci/run).
 """
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import shutil
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import pairwise
 from pathlib import Path
+from typing import Any
 
 import pytest
 from course import LESSONS, REPO, ids, read
@@ -33,14 +35,16 @@ from tools.browser import (
     CHROMIUM_ARGS,
     IDLE,
     INSTALL_HINT,
+    close_all_tabs,
     drive,
     explorer_names,
     jupyterlab,
     open_and_run_all,
+    open_lab,
+    shut_down_kernels,
 )
 
-# One JupyterLab and one Chromium serve every lesson: `--dist loadgroup` keeps them on one worker.
-pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+pytestmark = pytest.mark.browser
 
 ARTIFACTS = REPO / "artifacts" / "browser"
 RUN_TIMEOUT_MS = 120_000
@@ -74,6 +78,25 @@ def browser() -> Iterator[object]:
         chromium.close()
 
 
+@dataclass
+class Page:
+    """One JupyterLab page that opens the lessons one after another (loading JupyterLab is
+    the slow part), with the browser console's errors since the last lesson began."""
+
+    page: Any
+    console_errors: list[str]
+    fresh: bool = True
+
+
+@pytest.fixture(scope="session")
+def lab_page(lab: Lab, browser) -> Iterator[Page]:
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    shown = Page(page, [])
+    page.on("console", lambda m: shown.console_errors.append(m.text) if m.type == "error" else None)
+    yield shown
+    page.close()
+
+
 def test_every_explorer_in_the_lessons_has_steps() -> None:
     used = {name for path in LESSONS for name in explorer_names(path)}
     assert used <= set(STEPS), f"add browser steps to STEPS for: {sorted(used - set(STEPS))}"
@@ -90,17 +113,6 @@ def test_every_explorer_in_the_lessons_has_steps() -> None:
 
 
 # ---- the test ----
-
-
-def shut_down_kernels(lab: Lab) -> None:
-    """Free the kernel's memory before the next lesson (Binder-sized habits)."""
-    with urllib.request.urlopen(f"{lab.base}/api/sessions") as answer:
-        sessions = json.load(answer)
-    for session in sessions:
-        request = urllib.request.Request(
-            f"{lab.base}/api/sessions/{session['id']}", method="DELETE"
-        )
-        urllib.request.urlopen(request).close()
 
 
 KERNEL_LIST_RACE = (
@@ -131,14 +143,16 @@ def test_the_race_filter_keeps_every_other_traceback() -> None:
 
 
 @pytest.mark.parametrize("path", LESSONS, ids=ids(LESSONS))
-def test_lesson_runs_and_explorers_answer(path: Path, lab: Lab, browser) -> None:
+def test_lesson_runs_and_explorers_answer(path: Path, lab: Lab, lab_page: Page) -> None:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    page = browser.new_page(viewport={"width": 1400, "height": 1000})
-    console_errors: list[str] = []
-    page.on("console", lambda m: console_errors.append(m.text) if m.type == "error" else None)
+    page = lab_page.page
+    if lab_page.fresh:  # the first lesson, or the one after a failure: a clean JupyterLab
+        open_lab(page, lab.base)
+        lab_page.fresh = False
+    lab_page.console_errors.clear()
     log_start = lab.log.stat().st_size
     try:
-        notebook = open_and_run_all(page, lab.base, path.name)
+        notebook = open_and_run_all(page, path.name)
         code_cells = [c for c in read(path).cells if c.cell_type == "code" and c.source.strip()]
         prompts = page.locator(".jp-CodeCell .jp-InputArea-prompt")
         page.wait_for_function(
@@ -169,11 +183,14 @@ def test_lesson_runs_and_explorers_answer(path: Path, lab: Lab, browser) -> None
 
         log = without_kernel_list_race(lab.log.read_text()[log_start:])
         assert "Traceback" not in log, f"the kernel or server logged an error:\n{log[-3000:]}"
-        assert not console_errors, f"the browser console shows errors: {console_errors}"
+        assert not lab_page.console_errors, (
+            f"the browser console shows errors: {lab_page.console_errors}"
+        )
+        close_all_tabs(page)
     except BaseException:
         page.screenshot(path=ARTIFACTS / f"{path.stem}-FAILED.png")
         shutil.copy(lab.log, ARTIFACTS / f"{path.stem}-FAILED-jupyterlab.log")
+        lab_page.fresh = True
         raise
     finally:
-        page.close()
-        shut_down_kernels(lab)
+        shut_down_kernels(lab.base)

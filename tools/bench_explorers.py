@@ -35,10 +35,13 @@ from tools.browser import (  # noqa: E402
     CHROMIUM,
     CHROMIUM_ARGS,
     IDLE,
+    close_all_tabs,
     explorer_names,
     jupyterlab,
     open_and_run_all,
+    open_lab,
     shown_text,
+    shut_down_kernels,
     timed_step,
 )
 
@@ -116,12 +119,13 @@ def in_page() -> tuple[dict[str, list[float]], dict[str, list[float]]]:
         sync_playwright() as playwright,
     ):
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        open_lab(page, base)
         for path in LESSONS:
             names = explorer_names(path)
             if not names:
                 continue
-            page = browser.new_page(viewport={"width": 1400, "height": 1000})
-            notebook = open_and_run_all(page, base, path.name)
+            notebook = open_and_run_all(page, path.name)
             notebook.locator(".course-explorer").nth(len(names) - 1).wait_for(timeout=120_000)
             page.get_by_text(IDLE).wait_for(timeout=120_000)
             for index, name in enumerate(names):
@@ -141,7 +145,8 @@ def in_page() -> tuple[dict[str, list[float]], dict[str, list[float]]]:
                         if picture_ms is not None:
                             whole[name] = [*whole.get(name, []), picture_ms]
                 timings[name] = times
-            page.close()
+            close_all_tabs(page)
+            shut_down_kernels(base)
         browser.close()
     return timings, whole
 

@@ -1,7 +1,7 @@
 """A real JupyterLab and a real Chromium, for tests/test_browser.py and tools/bench_explorers.py.
 
-One JupyterLab server serves a temporary copy of the lessons (JupyterLab autosaves, and
-the lessons' stored outputs are the regression reference). It runs on a free loopback
+One JupyterLab server serves a temporary copy of the lessons, without their outputs
+(JupyterLab autosaves, and the lessons' stored outputs are the regression reference). It runs on a free loopback
 port with no token, its own settings and workspaces folders (so no earlier layout or
 user setting is restored), and is stopped whatever happens. Chromium is Debian's, at
 /usr/bin/chromium, driven by Playwright from pip; nothing is downloaded.
@@ -9,8 +9,8 @@ user setting is restored), and is stopped whatever happens. Chromium is Debian's
 
 from __future__ import annotations
 
+import json
 import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -47,11 +47,20 @@ def free_port() -> int:
 
 @contextmanager
 def jupyterlab(notebooks: list[Path], workdir: Path) -> Iterator[tuple[str, Path, Path]]:
-    """Serve copies of ``notebooks`` from ``workdir``; yield (base URL, copies folder, log file)."""
+    """Serve copies of ``notebooks`` from ``workdir``; yield (base URL, copies folder, log file).
+
+    The copies have no outputs, so everything the page shows comes from the run the test
+    starts (and the page need not first draw the stored outputs it would replace)."""
+    import nbformat
+
+    from tools.execute_notebooks import clear
+
     root = workdir / "lessons"
     root.mkdir()
     for notebook in notebooks:
-        shutil.copy(notebook, root / notebook.name)
+        nb = nbformat.read(notebook, as_version=4)
+        clear(nb)
+        nbformat.write(nb, root / notebook.name)
     settings = workdir / "settings" / "@jupyterlab" / "notebook-extension"
     settings.mkdir(parents=True)
     (settings / "tracker.jupyterlab-settings").write_text(NOTEBOOK_SETTINGS)
@@ -220,16 +229,41 @@ def explorer_names(path: Path) -> list[str]:
     return names
 
 
-def open_and_run_all(page: Any, base: str, name: str, timeout_ms: int = 120_000) -> Any:
-    """Open lesson ``name`` alone (``?reset`` forgets earlier tabs), wait for the kernel,
-    and choose Run → Run All Cells as a learner would. Returns the notebook's locator."""
-    page.goto(f"{base}/lab/tree/{name}?reset")
+def open_lab(page: Any, base: str, timeout_ms: int = 120_000) -> None:
+    """Load JupyterLab in ``page`` with no earlier tabs (``?reset``), once for many lessons:
+    its start-up is the slowest thing a browser test does."""
+    page.goto(f"{base}/lab?reset")
+    page.locator(".jp-DirListing-item").first.wait_for(timeout=timeout_ms)
+
+
+def open_and_run_all(page: Any, name: str, timeout_ms: int = 120_000) -> Any:
+    """Open lesson ``name`` from the file browser, wait for its kernel, and choose
+    Run → Run All Cells, as a learner would. Returns the notebook's locator."""
+    page.locator(".jp-DirListing-item", has_text=name).dblclick()
     page.get_by_text(IDLE).wait_for(timeout=timeout_ms)
     notebook = page.locator(".jp-NotebookPanel:visible .jp-Notebook")
     notebook.click()
     page.get_by_role("menuitem", name="Run", exact=True).click()
     page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
     return notebook
+
+
+def shut_down_kernels(base: str) -> None:
+    """Shut down every session's kernel through the server's REST API (frees its memory
+    before the next lesson, as on a Binder-sized machine)."""
+    with urllib.request.urlopen(f"{base}/api/sessions") as answer:
+        sessions = json.load(answer)
+    for session in sessions:
+        request = urllib.request.Request(f"{base}/api/sessions/{session['id']}", method="DELETE")
+        urllib.request.urlopen(request).close()
+
+
+def close_all_tabs(page: Any) -> None:
+    """File → Close All Tabs, discarding the run's outputs (the copies are the test's own)."""
+    page.get_by_role("menuitem", name="File", exact=True).click()
+    page.get_by_role("menuitem", name="Close All Tabs", exact=True).click()
+    page.get_by_role("button", name="Discard").click()
+    page.locator(".jp-NotebookPanel").wait_for(state="detached")
 
 
 _START_TIMER = """([element, expected]) => {
