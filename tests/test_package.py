@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from importlib import metadata
 from pathlib import Path
 
+import pytest
 from course import REPO
 
 import helpers
@@ -25,24 +27,39 @@ def test_distribution_has_the_course_name() -> None:
     assert "helpers" not in names
 
 
-def test_import_works_from_any_directory(tmp_path: Path) -> None:
+FRESH_IMPORT = """
+import json, sys
+import helpers
+after_helpers = sorted({"matplotlib", "ipywidgets"} & set(sys.modules))
+import helpers.lessons.l13_a_real_models_attention, helpers.real_model
+print(json.dumps({"file": helpers.__file__, "after_helpers": after_helpers,
+                  "transformers": "transformers" in sys.modules}))
+"""
+
+
+@pytest.fixture(scope="module")
+def fresh_import(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    """What a new Python, started in an unrelated folder, loads with ``import helpers`` (one
+    process for the tests below: each start costs seconds)."""
     found = subprocess.run(
-        [sys.executable, "-c", "import helpers; print(helpers.__file__)"],
-        cwd=tmp_path,
+        [sys.executable, "-c", FRESH_IMPORT],
+        cwd=tmp_path_factory.mktemp("elsewhere"),
         capture_output=True,
         text=True,
         check=True,
-    ).stdout.strip()
-    assert Path(found).resolve() == REPO / "helpers" / "__init__.py"
+    )
+    return json.loads(found.stdout)
 
 
-def test_importing_helpers_stays_cheap() -> None:
-    """Plotting and widgets load only when a lesson asks for them (each costs kernel time)."""
-    code = "import sys, helpers; print(sorted({'matplotlib', 'ipywidgets'} & set(sys.modules)))"
-    loaded = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True
-    ).stdout.strip()
-    assert loaded == "[]"
+def test_import_works_from_any_directory(fresh_import: dict) -> None:
+    assert Path(fresh_import["file"]).resolve() == REPO / "helpers" / "__init__.py"
+
+
+def test_importing_helpers_stays_cheap(fresh_import: dict) -> None:
+    """Plotting and widgets load only when a lesson asks for them (each costs kernel time),
+    and transformers only when lesson 13 loads its model."""
+    assert fresh_import["after_helpers"] == []
+    assert fresh_import["transformers"] is False
 
 
 def test_constraints_pin_exactly_this_environment() -> None:

@@ -102,17 +102,6 @@ def test_strongest_keys_of_the_previous_token_head() -> None:
     assert all(w > 0.99 for _, _, w in pairs)
 
 
-def test_importing_helpers_stays_cheap() -> None:
-    code = (
-        "import sys, helpers, helpers.real_model, helpers.lessons.l13_a_real_models_attention;"
-        "print('transformers' in sys.modules)"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, check=True
-    )
-    assert result.stdout.strip() == "False"
-
-
 def test_loading_is_offline_and_quiet() -> None:
     """No progress bar, warning or log line reaches stderr when the model loads and runs."""
     code = (
