@@ -2,7 +2,8 @@
 
     .venv/bin/python tools/bench_report.py      (the last step of `make bench`)
 
-Reads artifacts/bench/kernels.json (tools/bench_kernels.py), explorers.json
+Reads artifacts/bench/tests.json (tools/bench_tests.py), kernels.json
+(tools/bench_kernels.py), explorers.json
 (tools/bench_explorers.py) and, when present, setup.json (tools/bench_setup.sh, run by the
 slower `make bench-setup`). One table: figure, value, goal, met?
 """
@@ -146,6 +147,46 @@ def rows_for_setup(setup: dict | None) -> list[tuple[str, str, str, str]]:
     ]
 
 
+RUNS = ("kernel run", "browser run", "scalar nbval run", "own tests")
+
+
+def rows_for_tests(tests: dict | None) -> list[tuple[str, str, str, str]]:
+    if tests is None:
+        return [("`make test`", "not measured (tools/bench_tests.py)", "—", "—")]
+    seconds, budget = tests["make_test_seconds"], tests["budget_seconds"]
+    stages = "; ".join(f"{name} {value:.0f} s" for name, value in tests["stages"].items())
+    return [
+        (
+            f"`make test` ({tests['tests']} tests and notebook cells, commit {tests['commit']})",
+            f"{seconds:.0f} s ({stages})",
+            f"≤ 20 s × {tests['lesson_count']} lessons + 60 s = {budget} s",
+            met(seconds <= budget),
+        )
+    ]
+
+
+def test_table(tests: dict | None) -> list[str]:
+    """Each lesson's share of `make test`: its three runs and its own test file."""
+    if tests is None:
+        return ["Not measured in this run."]
+    lines = [
+        "Seconds per test, as pytest reports them; two workers share the machine, so the "
+        "columns add up to about twice the wall time of their stages.",
+        "",
+        "| lesson | " + " | ".join(RUNS) + " | all |",
+        "|---|" + "---|" * (len(RUNS) + 1),
+    ]
+    for stem, runs in tests["lessons"].items():
+        cells = [runs.get(run, 0.0) for run in RUNS]
+        lines.append(
+            f"| {stem} | " + " | ".join(f"{c:.1f}" for c in cells) + f" | {sum(cells):.1f} |"
+        )
+    shared = tests["shared_files"]
+    top = ", ".join(f"{name} {value:.1f} s" for name, value in list(shared.items())[:6])
+    lines += ["", f"Shared test files: {sum(shared.values()):.0f} s in all (slowest: {top})."]
+    return lines
+
+
 def lesson_table(kernels: dict) -> list[str]:
     """Each lesson's time, split where it goes, and its memory."""
     lines = [
@@ -167,11 +208,23 @@ def budget_of(name: str) -> float:
     return BUDGETS_S[name][0]
 
 
-def misses(kernels: dict, explorers: dict) -> list[str]:
+def misses(kernels: dict, explorers: dict, tests: dict | None = None) -> list[str]:
     """Why each missed goal is missed, from the measured split of its time and memory."""
     floor = kernels["floor_seconds"]
     plotting = kernels["plotting_seconds"] - floor
     found = []
+    if tests and tests["make_test_seconds"] > tests["budget_seconds"]:
+        runs = {run: sum(r.get(run, 0.0) for r in tests["lessons"].values()) for run in RUNS}
+        startup = kernels.get("seaborn_seconds", floor)
+        split = ", ".join(f"{run} {seconds:.0f} s" for run, seconds in runs.items())
+        found.append(
+            f"- **`make test`: {tests['make_test_seconds']:.0f} s** (goal "
+            f"{tests['budget_seconds']} s). Per lesson run, summed over the lessons: {split}; "
+            f"the shared test files {sum(tests['shared_files'].values()):.0f} s. Each of the "
+            f"{3 * tests['lesson_count']} runs starts a kernel that imports PyTorch and the "
+            f"plotting stack ({startup:.1f} s, above): {3 * tests['lesson_count'] * startup:.0f} s "
+            "of the two workers' time before any lesson cell computes."
+        )
     slow = {
         name: r for name, r in kernels["lessons"].items() if r["seconds"] > floor + budget_of(name)
     }
@@ -274,10 +327,16 @@ def misses(kernels: dict, explorers: dict) -> list[str]:
 
 def main() -> int:
     kernels, explorers, setup = load("kernels"), load("explorers"), load("setup")
+    tests = load("tests")
     if kernels is None or explorers is None:
         print("error: run tools/bench_kernels.py and tools/bench_explorers.py first (make bench)")
         return 1
-    rows = rows_for_kernels(kernels) + rows_for_explorers(explorers) + rows_for_setup(setup)
+    rows = (
+        rows_for_tests(tests)
+        + rows_for_kernels(kernels)
+        + rows_for_explorers(explorers)
+        + rows_for_setup(setup)
+    )
     machine = ", ".join(f"{key} {value}" for key, value in kernels["machine"].items())
     lines = [
         "# Benchmarks",
@@ -295,13 +354,17 @@ def main() -> int:
         "",
         *lesson_table(kernels),
         "",
+        "## Each lesson in `make test`",
+        "",
+        *test_table(tests),
+        "",
         "How each figure is measured: the docstrings of `tools/bench_kernels.py`, "
         "`tools/bench_explorers.py` and `tools/bench_setup.sh`. Misses and their causes: "
         "[Why a goal is missed](#why-a-goal-is-missed).",
         "",
         "## Why a goal is missed",
         "",
-        *misses(kernels, explorers),
+        *misses(kernels, explorers, tests),
         "",
     ]
     text = "\n".join(lines)
