@@ -54,7 +54,7 @@ lint: $(STAMP)  ## Lint Python code and notebooks with ruff.
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-check: $(STAMP)  ## While you work (under 30 s): lint, and every test that needs no kernel, browser or real model.
+check: $(STAMP)  ## While you work (about 40 s on 2 cores): lint, and every test that needs no kernel, browser or real model.
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest tests -p no:cacheprovider -q -n 2 --dist loadfile -m "not kernel and not browser and not model"
