@@ -21,7 +21,7 @@ import os
 import re
 import shutil
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import pairwise
 from pathlib import Path
 from typing import Any
@@ -81,20 +81,37 @@ def browser() -> Iterator[object]:
 @dataclass
 class Page:
     """One JupyterLab page that opens the lessons one after another (loading JupyterLab is
-    the slow part), with the browser console's errors since the last lesson began."""
+    the slow part), with the browser console's errors since the last lesson began. After a
+    failure the next lesson gets a new page, so one lesson's failure never spreads."""
 
-    page: Any
-    console_errors: list[str]
-    fresh: bool = True
+    browser: Any
+    page: Any = None
+    console_errors: list[str] = field(default_factory=list)
+
+    def ready(self, base: str) -> Any:
+        """The page, with JupyterLab loaded (a new page when there is none)."""
+        if self.page is None:
+            self.page = self.browser.new_page(viewport={"width": 1400, "height": 1000})
+            self.page.on("console", self._console)
+            open_lab(self.page, base)
+        self.console_errors.clear()
+        return self.page
+
+    def _console(self, message: Any) -> None:
+        if message.type == "error":
+            self.console_errors.append(message.text)
+
+    def discard(self) -> None:
+        if self.page is not None:
+            self.page.close()
+            self.page = None
 
 
 @pytest.fixture(scope="session")
-def lab_page(lab: Lab, browser) -> Iterator[Page]:
-    page = browser.new_page(viewport={"width": 1400, "height": 1000})
-    shown = Page(page, [])
-    page.on("console", lambda m: shown.console_errors.append(m.text) if m.type == "error" else None)
+def lab_page(browser) -> Iterator[Page]:
+    shown = Page(browser)
     yield shown
-    page.close()
+    shown.discard()
 
 
 def test_every_explorer_in_the_lessons_has_steps() -> None:
@@ -145,11 +162,7 @@ def test_the_race_filter_keeps_every_other_traceback() -> None:
 @pytest.mark.parametrize("path", LESSONS, ids=ids(LESSONS))
 def test_lesson_runs_and_explorers_answer(path: Path, lab: Lab, lab_page: Page) -> None:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    page = lab_page.page
-    if lab_page.fresh:  # the first lesson, or the one after a failure: a clean JupyterLab
-        open_lab(page, lab.base)
-        lab_page.fresh = False
-    lab_page.console_errors.clear()
+    page = lab_page.ready(lab.base)
     log_start = lab.log.stat().st_size
     try:
         notebook = open_and_run_all(page, path.name)
@@ -190,7 +203,7 @@ def test_lesson_runs_and_explorers_answer(path: Path, lab: Lab, lab_page: Page) 
     except BaseException:
         page.screenshot(path=ARTIFACTS / f"{path.stem}-FAILED.png")
         shutil.copy(lab.log, ARTIFACTS / f"{path.stem}-FAILED-jupyterlab.log")
-        lab_page.fresh = True
+        lab_page.discard()
         raise
     finally:
         shut_down_kernels(lab.base)
