@@ -3,9 +3,8 @@
     .venv/bin/python tools/bench_report.py      (the last step of `make bench`)
 
 Reads artifacts/bench/tests.json (tools/bench_tests.py), kernels.json
-(tools/bench_kernels.py), explorers.json
-(tools/bench_explorers.py) and, when present, setup.json (tools/bench_setup.sh, run by the
-slower `make bench-setup`). One table: figure, value, goal, met?
+(tools/bench_kernels.py), explorers.json (tools/bench_explorers.py) and, when present,
+setup.json (tools/bench_setup.sh, run by the slower `make bench-setup`). One table: figure, value, goal, met?
 """
 
 from __future__ import annotations

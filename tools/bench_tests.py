@@ -7,14 +7,13 @@ Chromium installed), with `JUNIT=artifacts/bench/test` so each pytest stage also
 JUnit report. Writes artifacts/bench/tests.json: the wall time of the whole command and of
 each stage, and per lesson the seconds of each of its three runs (tests/test_lesson_run.py,
 tests/test_browser.py, nbval on scalar kernels, summed over its cells) and of its own test
-file. The budget (issue #15): 20 s per lesson notebook + 60 s. Two pytest workers share the
+file. The budget: 20 s per lesson notebook + 60 s. Two pytest workers share the
 machine, so the per-lesson seconds add up to about twice the wall time of their stage.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 import time
@@ -23,6 +22,9 @@ from collections import defaultdict
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+from helpers.course import LESSONS  # noqa: E402
+
 BENCH = REPO / "artifacts" / "bench"
 OUT = BENCH / "tests.json"
 JUNIT = BENCH / "test"  # the Makefile adds -tests.xml and -nbval.xml
@@ -61,10 +63,9 @@ def git(*args: str) -> str:
 
 def main() -> int:
     BENCH.mkdir(parents=True, exist_ok=True)
-    stems = sorted(path.stem for path in (REPO / "notebooks").glob("[0-9][0-9]_*.ipynb"))
-    env = dict(os.environ)
+    stems = [lesson.stem for lesson in LESSONS]
     start = time.monotonic()
-    done = subprocess.run(["make", "test", f"JUNIT={JUNIT}"], cwd=REPO, env=env)
+    done = subprocess.run(["make", "test", f"JUNIT={JUNIT}"], cwd=REPO)
     total = time.monotonic() - start
     if done.returncode:
         print("error: make test failed; no timing written", file=sys.stderr)

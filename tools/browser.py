@@ -1,10 +1,10 @@
 """A real JupyterLab and a real Chromium, for tests/test_browser.py and tools/bench_explorers.py.
 
 One JupyterLab server serves a temporary copy of the lessons, without their outputs
-(JupyterLab autosaves, and the lessons' stored outputs are the regression reference). It runs on a free loopback
-port with no token, its own settings and workspaces folders (so no earlier layout or
-user setting is restored), and is stopped whatever happens. Chromium is Debian's, at
-/usr/bin/chromium, driven by Playwright from pip; nothing is downloaded.
+(JupyterLab autosaves, and the lessons' stored outputs are the regression reference). It
+runs on a free loopback port with no token, its own settings and workspaces folders (so no
+earlier layout or user setting is restored), and is stopped whatever happens. Chromium is
+Debian's, at /usr/bin/chromium, driven by Playwright from pip; nothing is downloaded.
 """
 
 from __future__ import annotations
