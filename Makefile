@@ -54,14 +54,14 @@ lint: $(STAMP)  ## Lint Python code and notebooks with ruff.
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-check: $(STAMP)  ## While you work (about 40 s on 2 cores): lint, and every test that needs no kernel, browser or real model.
+check: $(STAMP)  ## While you work (about 20 s on 2 cores): lint, and every test that needs no kernel, browser or real model.
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest tests -p no:cacheprovider -q -n 2 --dist loadfile -m "not kernel and not browser and not model"
 
 test: lint  ## Lint, all tests: each lesson once in a kernel, once in Chromium, once on scalar kernels; offline.
 	@$(BIN)/python -c "import matplotlib.font_manager"  # build the font cache now: its first-build warning would reach a lesson's stderr
-	@# Run 1 (tests/test_lesson_run.py) and run 2 (tests/test_browser.py) of every lesson, with
+	@# Run 1 (tests/test_determinism.py) and run 2 (tests/test_browser.py) of every lesson, with
 	@# all other tests; each worker has its own JupyterLab for the browser tests it gets.
 	tools/offline.sh $(BIN)/python -m pytest tests -p no:cacheprovider -n 2 --dist worksteal \
 	  $(if $(JUNIT),--junitxml=$(JUNIT)-tests.xml)

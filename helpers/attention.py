@@ -1,7 +1,7 @@
 """Steps 2 to 7 of the article: from word ids to context vectors, and the module.
 
 Each function is one step, computed as the article does, so ``rebuild_steps()`` gives the
-article's tensors exactly (tests/test_attention.py compares them with ``torch.equal``)."""
+article's tensors exactly (tests/test_maths.py compares them with ``torch.equal``)."""
 
 from __future__ import annotations
 

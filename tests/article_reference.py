@@ -1,6 +1,6 @@
 """The article's code, copied once, run top to bottom as the article runs it.
 
-This is the course's reference: tests/test_attention.py asserts that helpers produce
+This is the course's reference: tests/test_maths.py asserts that helpers produce
 exactly these tensors (torch.equal). Only two things differ from the article: `import torch`
 moves before its first use (the article imports it in step 2 but uses it in step 1), and
 the code is wrapped in a function so tests can run it on demand. Names are the article's.

@@ -18,8 +18,8 @@ def article() -> dict[str, Any]:
         return run_article()
 
 
-MODEL_FILES = {"test_real_model.py", "test_l13_a_real_models_attention.py"}
-"""Test files that load lesson 13's trained model (a few seconds each time)."""
+MODEL_FILES = {"test_l13_a_real_models_attention.py"}
+"""The test file that loads lesson 13's trained model (a few seconds each time)."""
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -1,7 +1,7 @@
 """Facts about the course that several tests share: where lessons are and what they must hold.
 
 The lessons are the rows of ``helpers.course.LESSONS`` (the one table of lessons);
-tests/test_notebook_hygiene.py checks that notebooks/ holds exactly those notebooks.
+tests/test_hygiene.py checks that notebooks/ holds exactly those notebooks.
 PLANNED_LESSONS lists a lesson promised by an open issue but not written yet.
 """
 

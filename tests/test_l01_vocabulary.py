@@ -40,7 +40,7 @@ RIGHT_ANSWERS = {
     ),
     "check_repeat_vocabulary": lambda: numbered("the dog saw the cat"),
 }
-"""The right answer of each exercise, computed without helpers (tests/test_answers.py)."""
+"""The right answer of each exercise, computed without helpers (tests/test_toolkit.py)."""
 
 
 # ---- picture ---------------------------------------------------------------------------

@@ -43,7 +43,7 @@ RIGHT_ANSWERS = {
     "check_lazy_one_hot": lambda: one_hot(article()["dc"]["lazy"]),
     "check_table_parameters": lambda: article()["embed"].weight.numel(),
 }
-"""The right answer of each exercise, computed from the article's code (tests/test_answers.py)."""
+"""The right answer of each exercise, computed from the article's code (tests/test_toolkit.py)."""
 
 
 # ---- the lesson's numbers are the article's ------------------------------------------------

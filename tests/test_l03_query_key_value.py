@@ -33,7 +33,7 @@ RIGHT_ANSWERS = {
     "check_value_shape": lambda: (9, 6),
     "check_linear_weight": lambda: article_value("W_query").T,
 }
-"""The right answer of each exercise, computed from the article's code (tests/test_answers.py)."""
+"""The right answer of each exercise, computed from the article's code (tests/test_toolkit.py)."""
 
 
 # ---- the stored notebook prints the article's tensors ------------------------------------

@@ -44,7 +44,7 @@ RIGHT_ANSWERS = {
     ),
     "check_scale_for_64": lambda: torch.tensor(64.0).sqrt(),
 }
-"""The right answer of each exercise, computed from the article's code (tests/test_answers.py)."""
+"""The right answer of each exercise, computed from the article's code (tests/test_toolkit.py)."""
 
 
 # ---- the stored notebook prints the article's tensors ------------------------------------

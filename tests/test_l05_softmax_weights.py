@@ -45,7 +45,7 @@ RIGHT_ANSWERS = {
         article_tensors()["attention_scores"].masked_fill(LATER, float("-inf")), dim=-1
     ),
 }
-"""The right answer of each exercise, computed from the article's code (tests/test_answers.py)."""
+"""The right answer of each exercise, computed from the article's code (tests/test_toolkit.py)."""
 
 
 def softmax_weights(article: dict[str, Any], divisor: float) -> torch.Tensor:

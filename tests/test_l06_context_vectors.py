@@ -28,7 +28,7 @@ RIGHT_ANSWERS = {
     "check_dog_context": lambda: article_values()[0][8] @ article_values()[1],
     "check_uniform_context": lambda: article_values()[1].mean(dim=0),
 }
-"""The right answer of each exercise, computed from the article's code (tests/test_answers.py)."""
+"""The right answer of each exercise, computed from the article's code (tests/test_toolkit.py)."""
 
 
 def test_contributions_add_up_to_the_context_vector(article: dict[str, Any]) -> None:

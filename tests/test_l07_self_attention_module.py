@@ -45,7 +45,7 @@ RIGHT_ANSWERS = {
         sum(p.numel() for p in article_run()["sa"].parameters())
     ),
 }
-"""The right answer of each exercise, computed from the article's code (tests/test_answers.py)."""
+"""The right answer of each exercise, computed from the article's code (tests/test_toolkit.py)."""
 
 
 # ---- scaled_dot_product_attention and SelfAttention -------------------------------------

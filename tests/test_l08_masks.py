@@ -44,7 +44,7 @@ RIGHT_ANSWERS = {
     "check_fox_self_weight": fox_self_weight,
     "check_padding_mask_2_4": lambda: PADDING.clone(),
 }
-"""The right answer of each exercise, computed without helpers (tests/test_answers.py)."""
+"""The right answer of each exercise, computed without helpers (tests/test_toolkit.py)."""
 
 
 # ---- the weights the lesson and its explorer use ----------------------------------------

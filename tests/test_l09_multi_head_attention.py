@@ -3,7 +3,7 @@ helpers.multihead's bad input.
 
 The lesson's tensors are rebuilt here in plain PyTorch, as the notebook's inline cells
 build them (nn.Embedding and four nn.Linear after seed 123), independently of helpers.
-The module's equality with nn.MultiheadAttention is tests/test_multihead.py.
+The module's equality with nn.MultiheadAttention is tests/test_maths.py.
 """
 
 from __future__ import annotations
@@ -48,7 +48,7 @@ RIGHT_ANSWERS = {
     "check_merged_heads": lambda: inline()["heads"].transpose(1, 2).reshape(1, 9, 8),
     "check_multihead_parameters": lambda: torch.tensor(4 * (8 * 8 + 8)),
 }
-"""The right answer of each exercise, computed without helpers (tests/test_answers.py)."""
+"""The right answer of each exercise, computed without helpers (tests/test_toolkit.py)."""
 
 
 def verdict(check: Any, answer: Any) -> str:

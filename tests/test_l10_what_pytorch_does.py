@@ -24,11 +24,11 @@ WORDS = ["The", "quick", "brown", "fox", "jumps", "over", "a", "lazy", "dog"]
 RIGHT_ANSWERS = {
     "check_key_rows": lambda: slice(8, 16),
     "check_key_padding_mask": lambda: torch.arange(9)[None, :] >= torch.tensor([[9], [5]]),
-    # NumPy, not a tensor: test_answers.py would also try an int32 form, which cannot hold -inf
+    # NumPy, not a tensor: test_toolkit.py would also try an int32 form, which cannot hold -inf
     # (test_check_additive_causal_mask checks the tensor forms).
     "check_additive_causal_mask": lambda: np.triu(np.full((9, 9), -np.inf), k=1),
 }
-"""The right answer of each exercise, computed without helpers (tests/test_answers.py)."""
+"""The right answer of each exercise, computed without helpers (tests/test_toolkit.py)."""
 
 
 def pytorch_weights(**mask: torch.Tensor) -> torch.Tensor:

@@ -1,8 +1,8 @@
-"""Lesson 12, watching attention learn: its pictures, its explorer and its exercise checks.
+"""Lesson 12, watching attention learn: helpers/training.py (the previous-token task, its
+model, its training loop), then the lesson's pictures, explorer and exercise checks.
 
-The training itself is tested in tests/test_training.py. Right answers come from the
-lesson's inline training loop, written out in plain PyTorch in tests/test_training.py; expected texts are
-written out as the lesson prints them.
+Right answers come from the lesson's inline training loop, written out here in plain
+PyTorch (``inline_training``); expected texts are written out as the lesson prints them.
 """
 
 from __future__ import annotations
@@ -13,15 +13,244 @@ from collections.abc import Callable
 from typing import Any
 
 import ipywidgets as widgets
+import pytest
 import torch
+import torch.nn.functional as F
 from course import figure_text, picture_labels, picture_text
 from matplotlib.patches import Rectangle
-from test_training import inline_training
 
 from helpers import training
+from helpers.attention import SelfAttention
 from helpers.lessons import l12_watching_attention_learn as lesson
 from helpers.ui.figures import render_png
 from helpers.ui.pictures import figure
+
+# ================================================================================================
+# helpers/training.py. The key test trains the model exactly as 12_watching_attention_learn.ipynb does and
+# requires the learned pattern with a stated margin: the mean weight on the previous
+# position is at most 0.3 before training (chance is 1/6 = 0.167) and at least 0.9 after
+# (the lesson gets 0.959), with every held-out position predicted right.
+# ================================================================================================
+
+CHANCE = 1 / 6
+
+
+@pytest.fixture(scope="module")
+def run() -> training.TrainingRun:
+    generator, held_out = training.lesson_data()
+    return training.train(training.build_model(), generator, held_out)
+
+
+def test_the_learned_pattern_is_the_expected_one(run: training.TrainingRun) -> None:
+    first, last = run.checkpoints[0], run.checkpoints[-1]
+    assert first.correct_weight <= 0.3, "before training the weights are spread (chance: 1/6)"
+    assert last.correct_weight >= 0.9, "after training each query looks at its previous position"
+    assert last.accuracy >= 0.99 and last.loss < 0.01
+    assert first.accuracy <= 0.3
+    # The digits the lesson prints, so that a drift in training shows up here too.
+    assert [f"{c.correct_weight:.3f}" for c in run.checkpoints] == [
+        "0.167", "0.221", "0.539", "0.911", "0.950", "0.955", "0.957", "0.958", "0.959",
+    ]  # fmt: skip
+    assert [f"{c.loss:.3f}" for c in run.checkpoints] == [
+        "1.952", "1.671", "0.907", "0.020", "0.003", "0.002", "0.002", "0.001", "0.001",
+    ]  # fmt: skip
+    assert f"{first.accuracy:.3f} {last.accuracy:.3f}" == "0.160 1.000"
+
+
+def test_the_trained_weights_point_at_the_previous_position(run: training.TrainingRun) -> None:
+    weights = run.checkpoints[-1].weights  # (256, 6, 6)
+    expected = torch.eye(6).roll(-1, dims=1).expand_as(weights).bool()
+    assert (weights.argmax(dim=-1) == expected.to(torch.int64).argmax(dim=-1)).all()
+    assert weights[expected].min() > 0.5, "every query's largest weight is well above the rest"
+
+
+def test_without_positions_the_task_cannot_be_learned() -> None:
+    generator, held_out = training.lesson_data()
+    blind = training.train(training.build_model(with_positions=False), generator, held_out)
+    last = blind.checkpoints[-1]
+    assert abs(last.correct_weight - CHANCE) < 0.05
+    assert last.loss > 1.0 and last.accuracy < 0.6
+
+
+def test_a_learning_rate_too_high_fails() -> None:
+    """Pitfall 3 of the lesson prints only these facts: the run itself is chaotic."""
+    generator, held_out = training.lesson_data()
+    wild = training.train(training.build_model(), generator, held_out, learning_rate=5.0)
+    at_25, last = wild.checkpoints[1], wild.checkpoints[-1]
+    assert at_25.loss > 10
+    assert last.loss > 1.5 and last.correct_weight < 0.3
+
+
+def inline_training() -> tuple[training.PreviousTokenModel, list[float]]:
+    """The model and batch losses of the loop the lesson writes inline (cell "Training,
+    written out"), written out again here independently of helpers.training.train."""
+    model = training.build_model()
+    generator = torch.Generator().manual_seed(123)
+    optimizer = torch.optim.Adam(model.parameters(), lr=0.02)
+    losses = []
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        for _ in range(200):
+            tokens = torch.randint(0, 6, (32, 6), generator=generator)
+            logits, _ = model(tokens)
+            loss = F.cross_entropy(logits.flatten(0, 1), tokens.roll(1, dims=-1).flatten())
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
+            losses.append(loss.item())
+    finally:
+        torch.set_num_threads(threads)
+    return model, losses
+
+
+def test_train_is_the_lessons_inline_loop(run: training.TrainingRun) -> None:
+    """The loop the lesson writes inline gives the same losses, bit for bit."""
+    assert inline_training()[1] == run.batch_losses
+
+
+def test_training_is_deterministic_and_leaves_global_state_alone(
+    run: training.TrainingRun,
+) -> None:
+    torch.manual_seed(0)
+    state = torch.get_rng_state()
+    threads = torch.get_num_threads()
+    again = training.lesson_run()
+    assert again.batch_losses == run.batch_losses
+    assert all(
+        torch.equal(a.weights, b.weights) and a.loss == b.loss
+        for a, b in zip(again.checkpoints, run.checkpoints, strict=True)
+    )
+    assert torch.equal(torch.get_rng_state(), state), "the global random state is untouched"
+    assert torch.get_num_threads() == threads, "train restores the thread count"
+
+
+def test_recording_more_often_does_not_change_the_training(run: training.TrainingRun) -> None:
+    often = training.lesson_run(10)
+    assert often.batch_losses == run.batch_losses
+    assert [c.step for c in often.checkpoints] == list(range(0, 201, 10))
+    by_step = {c.step: c for c in often.checkpoints}
+    shared = [c for c in run.checkpoints if c.step in by_step]
+    assert [c.step for c in shared] == [0, 50, 100, 150, 200]
+    for checkpoint in shared:
+        assert torch.equal(by_step[checkpoint.step].weights, checkpoint.weights)
+
+
+def test_the_data() -> None:
+    generator, held_out = training.lesson_data()
+    assert held_out.shape == (256, 6) and held_out.dtype == torch.int64
+    assert held_out.min() == 0 and held_out.max() == 5
+    assert training.token_labels(held_out[0]) == ["0:E", "1:C", "2:B", "3:F", "4:C", "5:B"]
+    assert torch.equal(training.random_sequences(256, torch.Generator().manual_seed(124)), held_out)
+    first = training.random_sequences(32, generator)
+    assert torch.equal(
+        first, torch.randint(0, 6, (32, 6), generator=torch.Generator().manual_seed(123))
+    )
+    tokens = torch.tensor([[0, 1, 2, 3, 4, 5]])
+    assert training.previous_token_targets(tokens).tolist() == [[5, 0, 1, 2, 3, 4]]
+
+
+def test_encode_tokens() -> None:
+    tokens = torch.tensor([4, 2, 1, 5, 2, 1])
+    x = training.encode_tokens(tokens)
+    assert x.shape == (6, 12) and x.dtype == torch.float64
+    assert torch.equal(x[:, :6], F.one_hot(tokens, 6).double())
+    assert torch.equal(x[:, 6:], torch.eye(6, dtype=torch.float64))
+    batch = training.encode_tokens(tokens.expand(3, 6))
+    assert batch.shape == (3, 6, 12) and torch.equal(batch[2], x)
+    assert torch.equal(training.encode_tokens(tokens, with_positions=False), x[:, :6])
+
+
+def test_the_model() -> None:
+    state = torch.get_rng_state()
+    model = training.build_model()
+    assert torch.equal(torch.get_rng_state(), state), "build_model leaves the random state alone"
+    assert isinstance(model.attention, SelfAttention)
+    shapes = {name: tuple(p.shape) for name, p in model.named_parameters()}
+    assert shapes == {
+        "attention.W_query": (12, 4), "attention.W_key": (12, 4), "attention.W_value": (12, 6),
+        "readout.weight": (6, 6), "readout.bias": (6,),
+    }  # fmt: skip
+    assert all(p.dtype == torch.float64 for p in model.parameters())
+    torch.manual_seed(123)
+    fresh = SelfAttention(12, 4, 4, 6)
+    assert torch.equal(model.attention.W_query, fresh.W_query.double())
+    logits, weights = model(torch.tensor([[0, 1, 2, 3, 4, 5]]))
+    assert logits.shape == (1, 6, 6) and weights.shape == (1, 6, 6)
+    assert torch.allclose(weights.sum(-1), torch.ones(1, 6, dtype=torch.float64))
+    assert training.build_model(with_positions=False).attention.d == 6
+
+
+def test_task_loss_and_mean_weight() -> None:
+    generator = torch.Generator().manual_seed(5)
+    logits = torch.randn(4, 6, 6, generator=generator, dtype=torch.float64)
+    targets = torch.randint(0, 6, (4, 6), generator=generator)
+    expected = F.cross_entropy(logits.reshape(24, 6), targets.reshape(24))
+    assert torch.equal(training.task_loss(logits, targets), expected)
+    assert math.isclose(
+        training.task_loss(torch.zeros(2, 6, 6, dtype=torch.float64), targets[:2]).item(),
+        math.log(6),
+    )
+    perfect = torch.eye(6).roll(-1, dims=1)
+    assert training.mean_weight_on_previous(perfect) == 1.0
+    assert math.isclose(
+        training.mean_weight_on_previous(torch.full((3, 6, 6), 1 / 6, dtype=torch.float64)), CHANCE
+    )
+    assert training.mean_weight_on_previous(torch.eye(6)) == 0.0
+
+
+# ---- bad input: what the lesson calls with its own tensors checks them --------------------
+
+
+def _model() -> training.PreviousTokenModel:
+    return training.build_model()
+
+
+def _held() -> torch.Tensor:
+    return training.lesson_data()[1]
+
+
+def _gen() -> torch.Generator:
+    return torch.Generator().manual_seed(1)
+
+
+BAD_INPUT = [
+    (lambda: training.previous_token_targets([1, 2, 3]), TypeError, "tokens must be a 1-D or 2-D torch.Tensor; got [1, 2, 3] (type list) (wrap it with torch.tensor(...))."),
+    (lambda: training.previous_token_targets(torch.ones(2, 6)), TypeError, "tokens must be an integer tensor"),
+    (lambda: training.encode_tokens(torch.zeros(1, 2, 6, dtype=torch.long)), ValueError, "tokens must be a 1-D or 2-D tensor; got a 3-D"),
+    (lambda: training.encode_tokens(torch.tensor([0, 6])), ValueError, "tokens must lie in 0 .. 5; got values from 0 to 6"),
+    (lambda: training.encode_tokens(torch.tensor([-1, 2])), ValueError, "tokens must lie in 0 .. 5"),
+    (lambda: training.encode_tokens(torch.tensor([0, 1]), 1), TypeError, "with_positions must be True or False; got 1 (type int)."),
+    (lambda: training.build_model(with_positions="yes"), TypeError, "with_positions must be True or False"),
+    (lambda: training.build_model(1.5), TypeError, "seed must be an int"),
+    (lambda: training.build_model(-1), ValueError, "seed must be zero or positive; got -1"),
+    (lambda: _model()(torch.zeros(2, 5, dtype=torch.long)), ValueError, "tokens must hold sequences of 6 tokens; got shape (2, 5)"),
+    (lambda: _model()(torch.zeros(2, 6)), TypeError, "tokens must be an integer tensor (torch.int64); got dtype torch.float32."),
+    (lambda: training.task_loss(torch.zeros(6, 6), torch.zeros(6, dtype=torch.long)), ValueError, "logits must be a 3-D tensor"),
+    (lambda: training.task_loss(torch.zeros(2, 6, 6), torch.zeros(2, 5, dtype=torch.long)), ValueError, "logits must have shape (batch, length, 6) and targets (batch, length)"),
+    (lambda: training.task_loss(torch.zeros(2, 6, 6), torch.zeros(2, 6)), TypeError, "targets must be an integer tensor"),
+    (lambda: training.mean_weight_on_previous(torch.zeros(6, 5)), ValueError, "weights must be square"),
+    (lambda: training.mean_weight_on_previous(torch.zeros(6, 6, dtype=torch.long)), TypeError, "weights must hold floating-point numbers"),
+    (lambda: training.mean_weight_on_previous(torch.zeros(6)), ValueError, "weights must be a 2-D or 3-D tensor"),
+    (lambda: training.measure(object(), _held()), TypeError, "model must be a PreviousTokenModel"),
+    (lambda: training.measure(_model(), _held()[0]), ValueError, "tokens must be a 2-D tensor"),
+    (lambda: training.train(torch.nn.Linear(2, 2), _gen(), _held()), TypeError, "model must be a PreviousTokenModel"),
+    (lambda: training.train(_model(), None, _held()), TypeError, "generator must be a torch.Generator (e.g. torch.Generator().manual_seed(123)); got None (type NoneType)."),
+    (lambda: training.train(_model(), _gen(), torch.zeros(4, 6)), TypeError, "held_out must be an integer tensor"),
+    (lambda: training.train(_model(), _gen(), _held(), steps=0), ValueError, "steps must be a positive int; got 0"),
+    (lambda: training.train(_model(), _gen(), _held(), learning_rate="0.02"), TypeError, "learning_rate must be a positive number"),
+    (lambda: training.train(_model(), _gen(), _held(), learning_rate=-0.1), ValueError, "learning_rate must be a positive, finite number; got -0.1"),
+    (lambda: training.train(_model(), _gen(), _held(), learning_rate=float("nan")), ValueError, "learning_rate must be a positive, finite number"),
+    (lambda: training.train(_model(), _gen(), _held(), batch_size=0), ValueError, "batch_size must be a positive int"),
+    (lambda: training.train(_model(), _gen(), _held(), record_every=2.5), TypeError, "record_every must be a positive int"),
+    (lambda: training.token_labels(_held()), ValueError, "tokens must be a 1-D tensor"),
+]  # fmt: skip
+"""The functions 12_watching_attention_learn.ipynb calls with its own tensors, given wrong ones."""
+
+
+# ================================================================================================
+# The lesson module: its pictures, its explorer and its exercise checks.
+# ================================================================================================
 
 HELD_OUT = torch.randint(0, 6, (256, 6), generator=torch.Generator().manual_seed(124))
 
@@ -44,7 +273,7 @@ RIGHT_ANSWERS = {
     "check_chance_loss": lambda: torch.tensor(-math.log(1 / 6), dtype=torch.float64),
     "check_previous_weight": previous_weight,
 }
-"""The right answer of each exercise, computed without the lesson module (tests/test_answers.py)."""
+"""The right answer of each exercise, computed without the lesson module (tests/test_toolkit.py)."""
 
 
 # ---- explorer ----------------------------------------------------------------------------
@@ -239,7 +468,7 @@ def test_check_previous_weight() -> None:
 
 # ---- bad input: the figures take the lesson's own numbers --------------------------------
 
-BAD_INPUT = [
+BAD_INPUT += [
     (lambda: lesson.training_curves_figure("1.0", [0], [1.0], [0.5]), TypeError, "batch_losses must be a non-empty list of numbers; got '1.0' (type str)"),
     (lambda: lesson.training_curves_figure([1.0], [0], ["1"], [0.5]), TypeError, "held_out_losses must hold only numbers"),
     (lambda: lesson.training_curves_figure([1.0], [0, 1], [1.0], [0.5]), ValueError, "steps, held_out_losses and correct_weights must have one entry per checkpoint; got 2, 1 and 1."),

@@ -5,7 +5,7 @@
 Runs the README's test command, `make test`, as a maintainer does (existing .venv,
 Chromium installed), with `JUNIT=artifacts/bench/test` so each pytest stage also writes a
 JUnit report. Writes artifacts/bench/tests.json: the wall time of the whole command and of
-each stage, and per lesson the seconds of each of its three runs (tests/test_lesson_run.py,
+each stage, and per lesson the seconds of each of its three runs (tests/test_determinism.py,
 tests/test_browser.py, nbval on scalar kernels, summed over its cells) and of its own test
 file. The budget: 20 s per lesson notebook + 60 s. Two pytest workers share the
 machine, so the per-lesson seconds add up to about twice the wall time of their stage.
@@ -48,7 +48,7 @@ def lesson_of(classname: str, name: str, stems: list[str]) -> tuple[str, str] | 
     for stem in stems:
         if classname.startswith("notebooks.") and stem in classname:
             return stem, "scalar nbval run"
-        if classname == "tests.test_lesson_run" and stem in name:
+        if classname == "tests.test_determinism" and stem in name:
             return stem, "kernel run"
         if classname == "tests.test_browser" and stem in name:
             return stem, "browser run"

@@ -80,7 +80,7 @@ from __future__ import annotations
 from helpers.lessons import l{number:02d}_{slug} as lesson
 
 RIGHT_ANSWERS = {{"check_TODO_1": lambda: [0.0]}}
-"""The right answer of each exercise, computed independently (tests/test_answers.py)."""
+"""The right answer of each exercise, computed independently (tests/test_toolkit.py)."""
 
 
 def test_drive_TODO_explorer() -> None:

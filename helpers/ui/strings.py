@@ -15,7 +15,7 @@ translation with the same fields::
 
 The language is read from the environment variable ``COURSE_LANGUAGE`` (default ``en``);
 a template without a translation falls back to English. Adding a language touches no
-logic. Introduced in 01_vocabulary.ipynb; ``tests/test_strings.py`` collects every
+logic. Introduced in 01_vocabulary.ipynb; ``tests/test_toolkit.py`` collects every
 template of every lesson module.
 """
 

@@ -71,10 +71,10 @@ def _course_form(value, form):
 
 FORMS = ["float64", "numpy", "list", "int32"]
 """The right answer as a learner may type it (int32 only where it is whole and finite): each
-must be read as its value (tests/test_answers.py adds more forms, in-process)."""
+must be read as its value (tests/test_toolkit.py adds more forms, in-process)."""
 
 WRONG_TYPES = ["None", "'an answer'", "2.5", "[1, 2, 3]", "{'a': 1}", "torch.zeros(2, 2)"]
-"""Answers of other types, typed in the lesson's own kernel (tests/test_answers.py meets
+"""Answers of other types, typed in the lesson's own kernel (tests/test_toolkit.py meets
 every check with more of them, in-process)."""
 
 
