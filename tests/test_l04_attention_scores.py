@@ -251,3 +251,25 @@ BAD_INPUT = [
     (lambda: lesson.scaling_explorer(0), ValueError, "d_k must be one of the slider's values (2, 4, 8, 16, 32, 64, 128, 256, 512); got 0 (type int)"),
     (lambda: lesson.scaling_explorer(True), ValueError, "d_k must be one of the slider's values (2, 4, 8, 16, 32, 64, 128, 256, 512); got True (type bool)"),
 ]  # fmt: skip
+
+
+def test_when_T_on_a_batch_goes_unnoticed() -> None:
+    """Pitfall 2's claim: `.T` keeps (B, n, d_k) exactly when B = d_k; the product
+    `q @ k.T` then still raises, unless n = d_k too, when it runs and gives wrong numbers."""
+    q = torch.randn(2, 9, 2)
+    assert q.mT.shape == (2, 2, 9) and q.permute(2, 1, 0).shape == q.shape  # what .T does
+    with pytest.raises(RuntimeError):
+        q @ q.permute(2, 1, 0)  # n = 9 != d_k = 2
+    square = torch.randn(2, 2, 2)  # B = n = d_k
+    wrong = square @ square.permute(2, 1, 0)
+    assert wrong.shape == (2, 2, 2) and not torch.allclose(wrong, square @ square.mT)
+
+
+def test_the_scaled_fox_dog_score_is_a_few_float32_steps_from_a_rounding_boundary(
+    article: dict[str, Any],
+) -> None:
+    """The note under the score matrix: -0.94565 sits about 3 float32 steps from the boundary
+    between -0.9456 and -0.9457, so only the scalar-kernel run shows that it prints alike."""
+    score = float(article["attention_scores"].detach()[3, 8])
+    steps = abs(score - -0.94565) / 2**-24  # one float32 step between 0.5 and 1
+    assert 2 <= steps <= 4, steps

@@ -16,7 +16,7 @@ import pytest
 import torch
 import torch.nn.functional as F
 from article_reference import run_article
-from course import figure_text, picture_labels
+from course import NOTEBOOKS, figure_text, picture_labels, read
 
 from helpers.attention import SelfAttention, scaled_dot_product_attention
 from helpers.course import SENTENCE
@@ -301,3 +301,19 @@ BAD_INPUT = [
     (lambda: lesson.sentence_attention_explorer(3), TypeError, "sentence must be a string of words; got 3 (type int)"),
 ]  # fmt: skip
 """What a learner might wrongly give the lesson's functions, and what the error must say."""
+
+
+def test_the_backward_pass_as_the_lesson_describes_it() -> None:
+    """The W_value gradient's four columns are identical (loss = Z.sum(): dL/dZ is all ones),
+    and the lesson's formula block has the four lines its text announces."""
+    torch.manual_seed(123)
+    learner = SelfAttention(3, 2, 2, 4)
+    embedded = torch.nn.Embedding(50000, 3)(torch.tensor([0, 8, 2, 4, 5, 7, 1, 6, 3]))
+    learner(embedded.detach()).sum().backward()
+    grad = learner.W_value.grad  # (3, 4)
+    assert grad.shape == (3, 4) and torch.equal(grad, grad[:, :1].expand(3, 4))
+    assert not torch.equal(learner.W_query.grad[:, 0], learner.W_query.grad[:, 1])
+    cells = [c.source for c in read(NOTEBOOKS / "07_self_attention_module.ipynb").cells]
+    (maths,) = [s for s in cells if "lines of math" in s]
+    block = maths.split(r"\begin{aligned}")[1].split(r"\end{aligned}")[0].strip()
+    assert "four lines of math" in maths and len(block.split(r"\\")) == 4

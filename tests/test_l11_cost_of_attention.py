@@ -430,3 +430,21 @@ BAD_INPUT += [
     (lambda: lesson.measured_cost_figure([{"function": "f"}]), TypeError, "rows must hold dicts with function, n, median_seconds and peak_extra_bytes; got {'function': 'f'}"),
     (lambda: lesson.measured_cost_figure([1, 2]), TypeError, "rows must hold dicts with function"),
 ]  # fmt: skip
+
+
+def test_a_whole_layer_costs_12_n_d_squared_and_attention_overtakes_at_6_d() -> None:
+    """The note after the counting table: with W_O (n d²) and a feed-forward block of hidden
+    size 4d (8 n d²), a layer's matrix products cost 12 n d², and attention's 2 n² d equals
+    that at n = 6d (4,608 for d = 768), not at the projections' 1.5 d."""
+    d, heads = 768, 12
+    for n in (512, 4608, 8192):
+        layer = (
+            projection_multiply_adds(n, d, d // heads, d // heads, heads)
+            + n * d * d
+            + 8 * n * d * d
+        )
+        assert layer == 12 * n * d * d
+        assert attention_multiply_adds(n, d // heads, d // heads, heads=heads) == 2 * n * n * d
+    n = 6 * d  # where they meet: 2 n² d = 12 n d²
+    layer = projection_multiply_adds(n, d, 64, 64, heads) + 9 * n * d * d
+    assert n == 4608 and attention_multiply_adds(n, 64, 64, heads=heads) == layer
