@@ -174,15 +174,21 @@ LIFE = {"Life": 0, "dessert": 1, "eat": 2, "first": 3, "is": 4, "short": 5}
         ({k.lower(): v for k, v in LIFE.items()}, "keep each word's case"),
         ({k: v for k, v in LIFE.items() if k != "eat"}, "missing 'eat'"),
         ({**LIFE, "cake": 6}, "unexpected 'cake'"),
-        ({**LIFE, "Life": 6}, "the ids should be 0 to 5, each used once; you have [1, 2, 3, 4, 5, 6]"),
+        ({**LIFE, "Life": 7}, "the ids should be 0 to 5, each used once; you have [1, 2, 3, 4, 5, 7]"),
+        ({**LIFE, "Life": 7}, "Hint: number the distinct words: enumerate(sorted(set(words)))."),  # no repeats here
+        ({k: v + 1 for k, v in LIFE.items()}, "your ids run from 1 to 6; a vocabulary numbers from 0"),
         ({**LIFE, "Life": 1, "dessert": 0}, "'Life' has id 1, but in sorted order it is word number 0"),
+        ({**LIFE, "Life": 1, "dessert": 0}, "uppercase letters come before lowercase ones"),
         ({**LIFE, "Life": 0.0}, "every id should be an int"),
         ({1: 0}, "every key of the vocabulary should be a word"),
         (list(LIFE), "a vocabulary is a dict from each word to its id; you gave ['Life'"),
     ],
 )  # fmt: skip
 def test_check_life_vocabulary(answer: Any, expected: str) -> None:
-    assert expected in verdict(lesson.check_life_vocabulary, answer)
+    message = verdict(lesson.check_life_vocabulary, answer)
+    assert expected in message and ("repeated word" not in message), (
+        "the sentence has no repeated word"
+    )
 
 
 NEW_ORDER = [0, 6, 4, 5, 7, 1, 8, 2, 3]
@@ -224,7 +230,9 @@ def test_check_new_order_ids(answer: Any, expected: str) -> None:
     [
         ({"cat": 0, "dog": 1, "saw": 2, "the": 3}, "Correct! 4 words"),
         ({"cat": 0, "dog": 1, "saw": 2, "the": 4}, "the ids should be 0 to 3, each used once; you have [0, 1, 2, 4]"),
+        ({"cat": 0, "dog": 1, "saw": 2, "the": 4}, "A repeated word must not use up an extra id."),
         ({"the": 0, "dog": 1, "saw": 2, "cat": 3}, "'cat' has id 3, but in sorted order it is word number 0"),
+        ({"the": 0, "dog": 1, "saw": 2, "cat": 3}, "Hint: ids follow sorted(...) order: alphabetical."),
         ({"cat": 0, "dog": 1, "saw": 2}, "missing 'the'"),
     ],
 )  # fmt: skip

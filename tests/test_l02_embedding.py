@@ -177,6 +177,7 @@ def verdict(check: Callable[[Any], Any], answer: Any) -> str:
         (lambda e: [0.1794, 1.8951, 0.4954], "Correct!"),
         (lambda e: e[3].numpy(), "Correct!"),
         (lambda e: e[3].round(decimals=2), "close, but not precise enough"),
+        (lambda e: e[3].round(decimals=1), "the right answer rounded to 1 decimal, as a picture shows it"),
         (lambda e: e[4], "that is the vector of 'jumps' (word 4 of the sentence)"),
         (lambda e: e[6], "that is the vector of 'a' (word 6 of the sentence)"),
         (lambda e: e[3:4], "your answer has shape (1, 3); one word's vector has shape (3,)"),

@@ -227,6 +227,17 @@ def test_check_causal_weights(article: dict[str, Any]) -> None:
         check, article["attention_weights"].detach().masked_fill(LATER, 0.0)
     )
     assert "these are not the masked weights" in verdict(check, torch.eye(9))
+    earlier = torch.tril(torch.ones(9, 9, dtype=torch.bool), diagonal=-1)
+    wrong_triangle = F.softmax(scores.masked_fill(earlier, float("-inf")), dim=-1)
+    assert "the mask is the wrong triangle" in verdict(check, wrong_triangle)
+    assert "use -inf" not in verdict(check, wrong_triangle)
+    with_diagonal = F.softmax(
+        scores.masked_fill(torch.triu(torch.ones(9, 9)).bool(), float("-inf")), -1
+    )
+    assert verdict(check, with_diagonal).startswith(
+        "Not yet: row 0 is NaN: your mask blocks the diagonal"
+    )
+    assert "holds NaN or infinity" in verdict(check, right.masked_fill(LATER, float("inf")))
 
 
 # ---- bad input -----------------------------------------------------------------------------

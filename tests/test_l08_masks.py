@@ -220,7 +220,10 @@ def test_check_causal_mask_of_five(answer: Any, expected: str) -> None:
         (torch.tensor(0.81316), "Correct!"),
         (torch.tensor([0.8132]), "Correct!"),
         (0.8135, "Correct!"),
-        (0.81, "close, but not precise enough"),
+        (
+            0.81,
+            "that is the right answer rounded to 2 decimals, as a picture shows it, and this exercise counts within 0.0005",
+        ),
         (0.3473, "that is the weight without the mask"),
         (0.6026, "the blocked scores were set to 0"),
         (0.0457, "that is the weight 'fox' puts on 'The', not on itself"),

@@ -228,6 +228,7 @@ def test_check_multihead_parameters() -> None:
     assert verdict(check, counted).startswith("Correct! 4 × (64 + 8) = 288")
     assert verdict(check, 288.0).startswith("Correct!")
     assert "256 counts the weights but not the biases" in verdict(check, 256)
+    assert "72 is one nn.Linear(8, 8)" in verdict(check, 72)
     assert "forgets the output projection" in verdict(check, 216)
     assert "1152 counts per head" in verdict(check, 288 * 4)
     assert "100 is not the number of parameters" in verdict(check, 100)

@@ -237,6 +237,8 @@ def test_check_key_rows() -> None:
     assert "are not one block of 8 rows" in verdict(check, slice(4, 12))
     assert "give the rows as a slice" in verdict(check, 8)
     assert "give the rows as a slice" in verdict(check, slice(8, 16, 2))
+    assert "rows 8 to 23 hold the key weight and the value weight" in verdict(check, slice(8, None))
+    assert "hold the query weight" in verdict(check, slice(None, 8))
     torch.manual_seed(123)
     weight = nn.MultiheadAttention(8, 4, batch_first=True).in_proj_weight
     assert torch.equal(weight[RIGHT_ANSWERS["check_key_rows"]()], weight[8:16])
@@ -278,6 +280,15 @@ def test_check_additive_causal_mask() -> None:
     assert "an additive mask holds floats" in verdict(check, right.int())
     assert "your answer has shape (8, 8)" in verdict(check, right[:8, :8])
     assert "holds NaN" in verdict(check, torch.full((9, 9), float("nan")))
+    # Lesson 08's finite masks: the most negative float32, or -1e9, block as -inf does.
+    for lowest in (torch.finfo(torch.float32).min, -1e9):
+        finite = torch.zeros(9, 9).masked_fill(~allowed, lowest)
+        assert verdict(check, finite).startswith(
+            "Correct! 0 keeps a score, and a number as negative"
+        )
+    assert "-10 is not negative enough" in verdict(
+        check, torch.zeros(9, 9).masked_fill(~allowed, -10.0)
+    )
     assert "your answer has shape (1,)" in verdict(check, [0.0])
 
 

@@ -370,7 +370,7 @@ def test_cost_parts_per_head_and_per_layer() -> None:
         (torch.tensor(50_331_648), "Correct!"),
         (np.int64(50_331_648), "Correct!"),
         (4_194_304, "that is one head's score matrix"),
-        (100_663_296, "(float64)"),
+        (2 * 12 * 1024**2 * 4, "the scores and the weights together, or 8 bytes per number"),
         (12_582_912, "that is how many numbers there are"),
         (48, "that is the size in MiB"),
         (49_152, "that grows with n, not n²"),

@@ -10,6 +10,7 @@ takes a few seconds once per test process (it is cached).
 from __future__ import annotations
 
 import functools
+import itertools
 import math
 import subprocess
 import sys
@@ -342,7 +343,7 @@ def test_check_token_count(answer: Any, expected: str) -> None:
 
 
 def layer_1_head_8(
-    bias: bool = True, scale: float = math.sqrt(32), layer_input: int = 1
+    b_q: bool = True, b_k: bool = True, scale: float = math.sqrt(32), layer_input: int = 1
 ) -> torch.Tensor:
     """Layer 1, head 8 recomputed by hand from the model's own hidden states and weights."""
     tokenizer, model = real_model.load_tokenizer(), real_model.load_model()
@@ -353,8 +354,10 @@ def layer_1_head_8(
     rows = slice(8 * 32, 9 * 32)
     q = h @ attention.query.weight.detach()[rows].T
     k = h @ attention.key.weight.detach()[rows].T
-    if bias:
-        q, k = q + attention.query.bias.detach()[rows], k + attention.key.bias.detach()[rows]
+    if b_q:
+        q = q + attention.query.bias.detach()[rows]
+    if b_k:
+        k = k + attention.key.bias.detach()[rows]
     return torch.softmax(q @ k.T / scale, dim=-1)
 
 
@@ -367,7 +370,9 @@ def layer_1_head_8(
         (lambda: layer_1_head_8().round(decimals=2), "close, but not precise enough"),
         (lambda: layer_1_head_8().T, "your matrix is transposed"),
         (lambda: layer_1_head_8(layer_input=0), "you fed layer 1 the embeddings"),
-        (lambda: layer_1_head_8(bias=False), "the biases are missing"),
+        (lambda: layer_1_head_8(b_q=False, b_k=False), "b_q is missing"),
+        (lambda: layer_1_head_8(b_q=False), "b_q is missing"),
+        (lambda: layer_1_head_8(b_k=False), "Correct!"),  # softmax ignores b_k (pitfall 2)
         (lambda: layer_1_head_8(scale=math.sqrt(384)), "you divided the scores by sqrt(384)"),
         (lambda: model_output().attentions[0][0, 8], "another layer or head"),
         (lambda: model_output().attentions[1][0, 2], "another layer or head"),
@@ -406,3 +411,21 @@ BAD_INPUT += [
     (lambda: lesson.attention_grid_figure(torch.zeros(1, 2, 11, 11), TOKENS[:9]), ValueError, "tokens must label the 11 queries and 11 keys of attentions (layers, heads, n, n); got attentions of shape (1, 2, 11, 11) and 9 tokens."),
     (lambda: lesson.attention_grid_figure(torch.zeros(1, 2, 3, 3), "abc"), TypeError, "tokens must be a list of strings; got 'abc' (type str)"),
 ]  # fmt: skip
+
+
+def test_only_b_q_changes_the_weights() -> None:
+    """Pitfall 2: b_k adds q_i · b_k to every score of row i, a constant per row that softmax
+    ignores, so leaving it out moves no weight of any of the 72 heads by more than float32
+    rounding; leaving out b_q moves whole weights."""
+    run = real_model.run_model()
+    without_b_k, without_b_q = [], []
+    for layer, head in itertools.product(range(real_model.LAYERS), range(real_model.HEADS)):
+        h, p = run.hidden_states[layer], real_model.head_projections(layer, head)  # h: (11, 384)
+        q, k = h @ p["W_q"].T, h @ p["W_k"].T  # (11, 32) each, without their biases
+        model = run.attentions[layer, head]  # (11, 11)
+        no_b_k = torch.softmax((q + p["b_q"]) @ k.T / math.sqrt(32), dim=-1)
+        no_b_q = torch.softmax(q @ (k + p["b_k"]).T / math.sqrt(32), dim=-1)
+        without_b_k.append((no_b_k - model).abs().max().item())
+        without_b_q.append((no_b_q - model).abs().max().item())
+    assert max(without_b_k) < 1e-6, max(without_b_k)
+    assert max(without_b_q) > 0.1, max(without_b_q)

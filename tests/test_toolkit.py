@@ -266,6 +266,22 @@ def test_judge_names_the_tolerance_when_close() -> None:
     assert judge(right + 1e-3, right, "done", HINT, tolerance=1e-2).passed
 
 
+@pytest.mark.parametrize(
+    ("answer", "places"),
+    [([0.1, 0.5], "1 decimal"), ([0.12, 0.5], "2 decimals"), ((0.123, 0.5), "3 decimals")],
+)
+def test_judge_recognises_a_picture_s_rounding(answer: Any, places: str) -> None:
+    """Numbers copied from a picture (rounded to 1-3 decimals) are close, not wrong, even when
+    they are further off than 100 × the tolerance; the verdict says the tolerance."""
+    verdict = judge(
+        torch.tensor(answer, dtype=torch.float32), torch.tensor([0.123456, 0.5]), "done", HINT
+    )
+    assert verdict is not None and verdict.status == "not yet"
+    assert f"the right answer rounded to {places}, as a picture shows it" in verdict.message
+    assert "counts within 0.0001" in verdict.message
+    assert judge([0.2, 0.5], torch.tensor([0.123456, 0.5]), "done", HINT) is None, "not a rounding"
+
+
 def test_a_failing_check_still_answers() -> None:
     @exercise_check("a hint")
     def fragile(answer: Any) -> Verdict:

@@ -143,16 +143,27 @@ def _vocabulary_verdict(answer: Any, sentence: str, hint: str) -> Verdict:
     ids = list(answer.values())
     if not all(isinstance(i, Integral) and not isinstance(i, bool) for i in ids):
         return not_yet(_("every id should be an int; you have {ids}.", ids=ids), hint)
+    words = sentence.replace(",", "").split()
+    if sorted(ids) == list(range(1, len(expected) + 1)):
+        return not_yet(_("your ids run from 1 to {last}; a vocabulary numbers from 0.",
+                         last=len(expected)), _("enumerate(...) starts at 0: keep its numbers as "
+                         "they are."))  # fmt: skip
     if sorted(ids) != list(range(len(expected))):
+        repeated = (
+            _(" A repeated word must not use up an extra id.")
+            if len(set(words)) < len(words)
+            else ""
+        )
         return not_yet(_("the ids should be 0 to {last}, each used once; you have {ids}.",
                          last=len(expected) - 1, ids=sorted(ids)),
-                       _("number the distinct words: enumerate(sorted(set(words))). "
-                         "A repeated word must not use up an extra id."))  # fmt: skip
+                       _("number the distinct words: enumerate(sorted(set(words))).{repeated}",
+                         repeated=repeated))  # fmt: skip
     if wrong := [w for w in expected if answer[w] != expected[w]]:
+        order = (_("ids follow sorted(...) order, where uppercase letters come before lowercase "
+                   "ones.") if any(w[0].isupper() for w in expected)
+                 else _("ids follow sorted(...) order: alphabetical."))  # fmt: skip
         return not_yet(_("{word!r} has id {got}, but in sorted order it is word number {right}.",
-                         word=wrong[0], got=answer[wrong[0]], right=expected[wrong[0]]),
-                       _("ids follow sorted(...) order, where uppercase letters come before "
-                         "lowercase ones."))  # fmt: skip
+                         word=wrong[0], got=answer[wrong[0]], right=expected[wrong[0]]), order)  # fmt: skip
     return correct(_("{count} words, numbered in sorted order: {vocabulary}",
                      count=len(expected), vocabulary=expected))  # fmt: skip
 

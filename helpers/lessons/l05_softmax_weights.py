@@ -179,14 +179,26 @@ def check_causal_weights(answer: Any) -> Verdict:
     right = torch.softmax(steps.scores.detach().masked_fill(later, float("-inf")), dim=-1)
     hint = _("scores.masked_fill(later, float('-inf')) with later = torch.triu(..., "
              "diagonal=1), then softmax.")  # fmt: skip
-    tensor, problem = read_tensor(answer, (9, 9), _("the masked weights"), hint)
+    tensor, problem = read_tensor(answer, (9, 9), _("the masked weights"), hint, finite=False)
     if problem:
         return problem
+    if torch.isnan(tensor[0]).all():  # row 0 blocked everywhere: softmax of only -inf is 0/0
+        return not_yet(_("row 0 is NaN: your mask blocks the diagonal too, so 'The' may attend "
+                         "to nothing, and a softmax over nothing but -inf is 0/0."),
+                       _("keep the diagonal: torch.triu(..., diagonal=1) blocks only the later "
+                         "words."))  # fmt: skip
+    if not torch.isfinite(tensor).all():
+        return not_yet(_("your answer holds NaN or infinity."), hint)
     done = _("'The' can only attend to itself (weight 1), and every row still sums to 1.")
     if verdict := judge(tensor, right, done, hint):
         return verdict
     if close(tensor, steps.weights):
         return not_yet(_("these are the lesson's unmasked weights."), hint)
+    if close(tensor.tril(diagonal=-1), 0) and not close(tensor.triu(diagonal=1), 0):
+        return not_yet(_("you blocked the earlier words and kept the later ones: the mask is the "
+                         "wrong triangle."),
+                       _("the blocked keys come after their query, above the diagonal: "
+                         "torch.triu(..., diagonal=1)."))  # fmt: skip
     if not close(tensor.triu(diagonal=1), 0):
         return not_yet(
             _("some words still attend to later words (there are weights above the diagonal)."),

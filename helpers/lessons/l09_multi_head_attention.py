@@ -178,6 +178,9 @@ def check_multihead_parameters(answer: Any) -> Verdict:
              "no parameters, it only decides which features meet in each dot product.")  # fmt: skip
     if verdict := judge(count, 4 * (8 * 8 + 8), done, hint, tolerance=0):
         return verdict
+    if count == 8 * 8 + 8:
+        return not_yet(_("72 is one nn.Linear(8, 8), 64 weights and 8 biases; the module has four: "
+                         "query, key, value and out."), hint)  # fmt: skip
     if count == 4 * 8 * 8:
         return not_yet(_("256 counts the weights but not the biases (8 per layer)."), hint)
     if count == 3 * (8 * 8 + 8):

@@ -169,7 +169,8 @@ def check_key_rows(answer: Any) -> Verdict:
     """Exercise 1 of 10_what_pytorch_does.ipynb: the rows of ``in_proj_weight`` holding W_K."""
     hint = _("rows 0-7 are the query weight, then come 8 rows of key weight, then 8 of value.")
     is_range = isinstance(answer, (slice, range)) and answer.step in (None, 1)
-    rows = (answer.start or 0, answer.stop) if is_range else answer  # (start, stop)
+    # (start, stop); a slice without a stop runs to the end of the 24-row stack
+    rows = (answer.start or 0, 24 if answer.stop is None else answer.stop) if is_range else answer
     if not isinstance(rows, (tuple, list)) or [type(v) for v in rows] != [int, int]:
         return not_yet(_("give the rows as a slice, e.g. slice(0, 8); you gave {answer}.",
                          answer=describe(answer)), hint)  # fmt: skip
@@ -181,6 +182,8 @@ def check_key_rows(answer: Any) -> Verdict:
     if (first, stop) in names:
         return not_yet(_("rows {first} to {last} hold {name}.", first=first, last=stop - 1,
                          name=names[first, stop]), hint)  # fmt: skip
+    if (first, stop) == (8, 24):
+        return not_yet(_("rows 8 to 23 hold the key weight and the value weight together."), hint)
     if (first, stop) == (8, 15):
         return not_yet(_("a slice's stop is excluded: slice(8, 15) stops at row 14."), hint)
     return not_yet(_("rows {first} up to {stop} are not one block of 8 rows of the stack.",
@@ -231,10 +234,20 @@ def check_additive_causal_mask(answer: Any) -> Verdict:
     if torch.equal(mask, allowed.double()):
         return not_yet(_("this is mask.float(): 1 and 0 are added to the scores, so nothing is blocked."),
                        hint)  # fmt: skip
-    if mask.isneginf().equal(allowed):
+    # A very negative finite number blocks as -inf does (lesson 08: torch.finfo(...).min, -1e9)
+    blocked = mask.isneginf() | (mask <= -1e4)
+    if blocked.equal(allowed):
         return not_yet(_("-inf stands where words may attend: the mask is inverted."), hint)
-    if not mask.isneginf().equal(~allowed):
+    if not blocked.any() and (mask[~allowed] < 0).all() and close(mask[allowed], 0.0):
+        return not_yet(_("{value:g} is not negative enough: e^({value:g}) is small but not 0, so the "
+                         "later words keep some weight.", value=float(mask[~allowed].max())),
+                       _("use -inf (or a number as negative as -1e9)."))  # fmt: skip
+    if not blocked.equal(~allowed):
         return not_yet(_("-inf must stand exactly above the diagonal (the later words)."), hint)
     if not close(mask[allowed], 0.0):
         return not_yet(_("where a word may attend, add 0 (leave the score as it is)."), hint)
+    if not mask[~allowed].isneginf().all():
+        return correct(_("0 keeps a score, and a number as negative as {value:g} removes it as -inf "
+                         "would: softmax gives the later words weight 0 (and a fully blocked row "
+                         "stays finite, lesson 08).", value=float(mask[~allowed].max())))  # fmt: skip
     return correct(_("0 keeps a score, -inf removes it: softmax then gives the later words weight 0."))  # fmt: skip

@@ -227,8 +227,9 @@ def check_layer_score_bytes(answer: Any) -> Verdict:
         _("12 × 1024 × 1024 × 4 = {expected:,} bytes (48.0 MiB) for one layer's scores, and as much "
           "again for its weights.", expected=expected),
         {cost.score_matrix_bytes(1024): _("that is one head's score matrix; the layer has 12 heads."),
-         2 * expected: _("that counts 8 bytes per number (float64); the model computes in float32, "
-                         "4 bytes."),
+         2 * expected: _("that is twice the answer: the scores and the weights together, or 8 bytes "
+                         "per number (float64). The question asks for the scores alone, in "
+                         "float32 (4 bytes each)."),
          12 * 1024 * 1024: _("that is how many numbers there are; each float32 number takes 4 bytes."),
          expected // 2**20: _("that is the size in MiB; the question asks for bytes."),
          12 * 1024 * 4: _("that grows with n, not n²: each of the 1024 queries has 1024 scores.")},

@@ -152,16 +152,19 @@ def check_next_token_head(answer: Any) -> Verdict:
     if verdict := judge(weights, expected, done, hint):
         return verdict
     h, p = run.hidden_states[1], real_model.head_projections(1, 8)  # (n, 384), head 8's rows
-    q, k = h @ p["W_q"].T, h @ p["W_k"].T  # (n, 32) each, before their biases
-    scores = (q + p["b_q"]) @ (k + p["b_k"]).T  # (n, n), not yet scaled
+    q, k = h @ p["W_q"].T, h @ p["W_k"].T + p["b_k"]  # (n, 32) each; q before its bias
+    scores = (q + p["b_q"]) @ k.T  # (n, n), not yet scaled
     another = _("these are the weights of another layer or head.")
     return mistake(weights, [
         (expected.T, _("your matrix is transposed: rows must be queries, columns keys."), None),
         (real_model.recompute_head(run.hidden_states[0], 1, 8)[1],
          _("you fed layer 1 the embeddings (hidden_states[0]), the input of layer 0."),
          _("layer 1's input is layer 0's output: run.hidden_states[1].")),
+        # Without b_q (with or without b_k: b_k adds q·b_k to a whole row, which softmax ignores)
         (torch.softmax(q @ k.T / real_model.D_HEAD**0.5, dim=-1),
-         _("the biases are missing: BERT's projections add b_q and b_k."), None),
+         _("b_q is missing: BERT's query projection adds a bias. (Leaving out b_k alone changes "
+           "nothing: it adds the same q·b_k to every score of a row, and softmax ignores that.)"),
+         None),
         (torch.softmax(scores / real_model.D_MODEL**0.5, dim=-1), _("you divided the scores "
          "by sqrt(384) = sqrt(d_model); each head divides by sqrt(d_head) = sqrt(32)."), None),
         *[(w, another, None) for w in [*run.attentions[:, 8], *run.attentions[1]]],  # other heads

@@ -172,11 +172,26 @@ def close(value: Numbers, expected: Numbers, tolerance: float = TOLERANCE) -> bo
 def judge(
     value: Numbers, expected: Numbers, done: str, hint: str, tolerance: float = TOLERANCE
 ) -> Verdict | None:
-    """Correct within ``tolerance``; "close" within 100 × ``tolerance``; else ``None`` (so the
-    check can recognise a typical mistake before saying "wrong")."""
+    """Correct within ``tolerance``; "close" within 100 × ``tolerance`` or when ``value`` is
+    ``expected`` rounded to 1-3 decimals (as a picture shows it); else ``None`` (so the check
+    can recognise a typical mistake before saying "wrong")."""
     gap = distance(value, expected)
     if gap <= tolerance:
         return correct(done)
+    exact = torch.as_tensor(expected).detach().to(torch.float64)
+    for decimals in (1, 2, 3):
+        if 10.0**-decimals > tolerance and distance(value, exact.round(decimals=decimals)) <= 1e-6:
+            return not_yet(
+                _(
+                    "close, but not precise enough: that is the right answer rounded to {places}, "
+                    "as a picture shows it, and this exercise counts within {tolerance:g}.",
+                    places=_("1 decimal") if decimals == 1 else _("{n} decimals", n=decimals),
+                    tolerance=tolerance,
+                ),
+                _(
+                    "compute the numbers with the lesson's tensors rather than copying rounded ones."
+                ),
+            )
     if gap <= 100 * tolerance:
         return not_yet(
             _(
