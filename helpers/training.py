@@ -1,6 +1,8 @@
 """Lesson 12's task, model and training loop: at each position, output the token at the previous
 one (position 0 takes the last), so query ``i`` should attend to key ``i - 1``. Attention alone cannot
-tell positions apart (lesson 07), so each input adds a one-hot position. All float64: same digits."""
+tell positions apart (lesson 07), so each input adds a one-hot position. The 6 ** 6 possible
+sequences are split once into held-out and training sequences, so the model is measured only on
+sequences it never trained on. All float64: same digits on every machine."""
 
 from __future__ import annotations
 
@@ -19,19 +21,22 @@ TOKENS = ("A", "B", "C", "D", "E", "F")  # letters, so they are not mistaken for
 LENGTH = 6  # tokens per sequence (positions 0 to 5)
 D_K = 4  # query and key size of the attention layer
 D_V = 6  # value size: room for one number per token
-STEPS = 200  # training steps, each on a fresh batch
+STEPS = 200  # training steps, each on a batch drawn from the training sequences
 LEARNING_RATE = 0.02  # Adam's
 BATCH_SIZE = 32  # sequences per step
 RECORD_EVERY = 25  # the lesson measures (and prints) a checkpoint every 25 steps
+N_SEQUENCES = len(TOKENS) ** LENGTH  # 6 ** 6 = 46,656: every possible sequence
 HELD_OUT_SIZE = 256  # sequences kept aside to measure the model, never trained on
 DTYPE = torch.float64
 
 
-def random_sequences(
-    batch_size: int, generator: torch.Generator, n_tokens: int = len(TOKENS), length: int = LENGTH
-) -> torch.Tensor:
-    """``(batch_size, length)`` random token ids. Introduced in 12_watching_attention_learn.ipynb."""
-    return torch.randint(0, n_tokens, (batch_size, length), generator=generator)
+def all_sequences() -> torch.Tensor:
+    """Every sequence, ``(46656, 6)``: row ``c`` is the number ``c`` written in base 6 (its code),
+    one digit per token, so row 0 is AAAAAA and row 46655 is FFFFFF.
+    Introduced in 12_watching_attention_learn.ipynb."""
+    codes = torch.arange(N_SEQUENCES)  # (46656,)
+    places = len(TOKENS) ** torch.arange(LENGTH - 1, -1, -1)  # (6,): 7776, 1296, 216, 36, 6, 1
+    return codes[:, None] // places % len(TOKENS)  # (46656, 6): the base-6 digits of each code
 
 
 def previous_token_targets(tokens: torch.Tensor) -> torch.Tensor:
@@ -149,6 +154,7 @@ def train(
     model: PreviousTokenModel,
     generator: torch.Generator,
     held_out: torch.Tensor,
+    train_sequences: torch.Tensor,
     *,
     steps: int = STEPS,
     learning_rate: float = LEARNING_RATE,
@@ -156,7 +162,8 @@ def train(
     record_every: int = RECORD_EVERY,
 ) -> TrainingRun:
     """Train ``model`` with Adam as 12_watching_attention_learn.ipynb's inline loop does, on one
-    thread (same sums everywhere), measuring it on ``held_out`` every ``record_every`` steps."""
+    thread (same sums everywhere): each step's batch is ``batch_size`` rows of ``train_sequences``
+    that ``generator`` picks; the model is measured on ``held_out`` every ``record_every`` steps."""
     _require_type("model", model, PreviousTokenModel, "a PreviousTokenModel (build_model())")
     if not isinstance(generator, torch.Generator):
         raise TypeError(
@@ -164,6 +171,7 @@ def train(
             f"got {describe(generator)}."
         )
     _require_tokens(held_out, "held_out", ndim=(2,))
+    _require_tokens(train_sequences, "train_sequences", ndim=(2,))
     require_size("steps", steps)
     if isinstance(learning_rate, bool) or not isinstance(learning_rate, (int, float)):
         raise TypeError(f"learning_rate must be a positive number; got {describe(learning_rate)}.")
@@ -177,7 +185,8 @@ def train(
         optimizer = torch.optim.Adam(model.parameters(), lr=float(learning_rate))
         run = TrainingRun([], [measure(model, held_out, 0)])
         for step in range(1, steps + 1):
-            tokens = random_sequences(batch_size, generator, length=model.length)  # (batch, length)
+            picks = torch.randint(len(train_sequences), (batch_size,), generator=generator)
+            tokens = train_sequences[picks]  # (batch, length): rows of the training sequences
             logits, _ = model(tokens)  # (batch, length, 6)
             loss = task_loss(logits, previous_token_targets(tokens))
             optimizer.zero_grad()
@@ -191,11 +200,14 @@ def train(
     return run
 
 
-def lesson_data() -> tuple[torch.Generator, torch.Tensor]:
-    """The lesson's training generator (seed 123) and its held-out sequences (seed 124).
-    Introduced in 12_watching_attention_learn.ipynb."""
-    held_out = random_sequences(HELD_OUT_SIZE, torch.Generator().manual_seed(SEED + 1))
-    return torch.Generator().manual_seed(SEED), held_out
+def lesson_data() -> tuple[torch.Generator, torch.Tensor, torch.Tensor]:
+    """The lesson's training generator (seed 123), its 256 held-out sequences and its 46,400
+    training sequences: all 46,656 sequences, shuffled once (seed 124) and cut in two, so the
+    two sets are disjoint by construction. Introduced in 12_watching_attention_learn.ipynb."""
+    order = torch.randperm(N_SEQUENCES, generator=torch.Generator().manual_seed(SEED + 1))
+    shuffled = all_sequences()[order]  # (46656, 6)
+    held_out, train_sequences = shuffled[:HELD_OUT_SIZE], shuffled[HELD_OUT_SIZE:]
+    return torch.Generator().manual_seed(SEED), held_out, train_sequences  # (256, 6), (46400, 6)
 
 
 def token_labels(tokens: torch.Tensor) -> list[str]:

@@ -21,6 +21,7 @@ from helpers.ui.answers import (
     not_yet,
     read_number,
     read_tensor,
+    shape_of,
 )
 from helpers.ui.explore import Explorer, View, dropdown, explore, slider
 from helpers.ui.pictures import BLUE, GREY, INK, ORANGE, Heatmap, Row, figure
@@ -201,7 +202,7 @@ def check_chance_loss(answer: Any) -> Verdict:
     value, problem = read_number(answer, _("the loss"), hint)
     if problem:
         return problem
-    done = _("ln 6 = {ln6:.3f}. The untrained model's loss (1.952) is a little worse than "
+    done = _("ln 6 = {ln6:.3f}. The untrained model's loss (1.919) is a little worse than "
              "guessing evenly: its random start is confidently wrong on some positions.",
              ln6=math.log(6))  # fmt: skip
     natural = _("cross-entropy uses the natural logarithm (math.log).")
@@ -213,24 +214,54 @@ def check_chance_loss(answer: Any) -> Verdict:
     ], hint, 1e-3) or not_yet(_("{value} is not the loss of an even guess.", value=value), hint)  # fmt: skip
 
 
-@exercise_check(_("pick weights[i, (i - 1) % 6] for every query i and average them."))
-def check_previous_weight(answer: Any) -> Verdict:
-    """Exercise 3 of 12_watching_attention_learn.ipynb: the mean weight on the previous key."""
-    hint = _("queries = torch.arange(6); after[queries, (queries - 1) % 6].mean() "
-             "(or helpers.training.mean_weight_on_previous(after)).")  # fmt: skip
-    value, problem = read_number(answer, _("the mean weight"), hint)
+@exercise_check(_("for each query i, average weights[:, i, (i - 1) % 6] over the 256 sequences: "
+                   "a tensor of shape (6,)."))  # fmt: skip
+def check_weight_per_query(answer: Any) -> Verdict:
+    """Exercise 3 of 12_watching_attention_learn.ipynb: each query's mean weight on its previous
+    key, over the 256 held-out sequences after training, ``(6,)``."""
+    hint = _("weights = run.checkpoints[-1].weights (256, 6, 6); queries = torch.arange(6); "
+             "weights[:, queries, (queries - 1) % 6].mean(dim=0).")  # fmt: skip
+    run = training.lesson_run()
+    weights = run.checkpoints[-1].weights  # (256, 6, 6): sequence, query, key
+    queries = torch.arange(6)
+    right = weights[:, queries, (queries - 1) % 6].mean(dim=0)  # (6,)
+    shape = shape_of(answer)
+    # One number may be the mean over all queries, which the lesson prints: say so.
+    if shape in ((), (1,)):
+        value, problem = read_number(answer, _("your number"), hint)
+        if problem:
+            return problem
+        if abs(value - right.mean().item()) <= 1e-3:
+            return not_yet(_("that is the mean over all six queries, the {mean:.3f} the lesson "
+                             "prints; this exercise asks for one number per query, a tensor of "
+                             "shape (6,).", mean=right.mean().item()), hint)  # fmt: skip
+    if shape == (len(weights),):
+        return not_yet(_("you gave one number per sequence ({n} of them): that averages over the "
+                         "queries (dim=1). Average over the sequences instead (dim=0).",
+                         n=len(weights)), hint)  # fmt: skip
+    per_query, problem = read_tensor(answer, (6,), _("the weight of each query"), hint)
     if problem:
         return problem
-    after = training.lesson_run().checkpoints[-1].weights[0]  # (6, 6)
-    expected = after.roll(1, dims=1).diagonal().mean()  # rolled, key i - 1 is on the diagonal
-    done = _("{weight:.3f}: almost all of each query's weight is on the previous position.",
-             weight=expected.item())  # fmt: skip
-    # No mistake is within 1e-4 of the right answer; leaving query 0 out is only 0.002 off, so the
-    # mistakes are named before judge() can say "close".
-    return mistake(value, [
-        (after.diagonal(-1).mean(), _("query 0 is missing: its previous position wraps around to key 5."), None),
-        (after.mean(), _("that is the mean of the whole matrix; every row sums to 1, so it is always 1/6."), None),
-        (after.diagonal().mean(), _("that is the mean of the diagonal (each query on itself)."), None),
-        (after.roll(-1, dims=1).diagonal().mean(), _("that is the weight on the *next* position, i + 1."), None),
-    ], hint) or judge(value, expected, done, hint) or not_yet(
-        _("{value:.4f} is not the mean weight on the previous position.", value=value), hint)  # fmt: skip
+    done = _("every query learned: from {low:.3f} (query {weakest}) to {high:.3f} (query "
+             "{strongest}). Query 0, which wraps around to key 5, gets {zero:.3f}: one-hot "
+             "positions have no order and no end, so the last position is no harder to reach "
+             "than any other.", low=right.min().item(), weakest=right.argmin().item(),
+             high=right.max().item(), strongest=right.argmax().item(),
+             zero=right[0].item())  # fmt: skip
+    order = _("the right numbers in the wrong places: entry i must be query i's weight on key "
+              "i - 1, not key i's weight.")  # fmt: skip
+    before = run.checkpoints[0].weights  # (256, 6, 6): before training
+    return judge(per_query, right, done, hint) or mistake(per_query, [
+        (before[:, queries, (queries - 1) % 6].mean(dim=0),
+         _("those are the weights before training, run.checkpoints[0]."),
+         _("take the last checkpoint, run.checkpoints[-1], after 200 steps.")),
+        (weights[0, queries, (queries - 1) % 6],
+         _("those are the weights of the example sequence alone, weights[0] (the lesson's `after`)."),
+         _("average over all 256 held-out sequences: .mean(dim=0).")),
+        (weights[:, queries, (queries + 1) % 6].mean(dim=0),
+         _("that is each query's weight on the *next* position, i + 1."), None),
+        (weights[:, queries, queries].mean(dim=0),
+         _("that is each query's weight on itself (the diagonal)."), None),
+        (right.roll(1), order, None),
+        (right.roll(-1), order, None),
+    ], hint) or not_yet(_("these are not the weights of each query on its previous position."), hint)  # fmt: skip
