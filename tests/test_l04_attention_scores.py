@@ -142,8 +142,9 @@ def test_drive_scaling_explorer() -> None:
         ]
         shown = picture_text(explorer.picture.value)
         assert f"all 81 scores, d_k = {size}" in shown
-        assert "unscaled scaled" in shown and " ".join(WORDS) in shown
+        assert "unscaled scaled" in shown and " ".join(f"k{j}" for j in range(9)) in shown
         spread, bars = explorer.view.picture.parts
+        assert bars.labels == [f"k{j}" for j in range(9)], "random keys, not the sentence's words"
         assert torch.allclose(torch.tensor(spread.lines["scaled"]), scaled.flatten())
         assert torch.allclose(torch.tensor(bars.series["unscaled"]), torch.softmax(raw[0], -1))
     assert explorer.shown_text().startswith("d_k = 64: 9 random queries")

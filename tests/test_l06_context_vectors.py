@@ -13,6 +13,7 @@ import torch
 from article_reference import run_article
 from course import picture_labels, picture_text
 
+from helpers import rebuild_steps
 from helpers.lessons import l06_context_vectors as lesson
 
 WORDS = ["The", "quick", "brown", "fox", "jumps", "over", "a", "lazy", "dog"]
@@ -109,3 +110,14 @@ BAD_INPUT = [
     (lambda: lesson.contributions(torch.ones(9, 9), torch.ones(9, 4), WORDS, 9), ValueError, "query_index must be from 0 to 8; got 9"),
     (lambda: lesson.contributions(torch.ones(9, 9), torch.ones(9, 4), "The quick", 0), TypeError, "words must be a list of strings; got 'The quick'"),
 ]  # fmt: skip
+
+
+def test_contributions_picture_matches_its_text() -> None:
+    """The lesson's sentence under the picture: dimensions numbered from 0 (as in lesson 02),
+    and the negative cells are tiny (none below -0.02), which is why no purple shows."""
+    steps = rebuild_steps()
+    row = lesson.contributions(steps.weights, steps.value, steps.words, 3)
+    left = row.parts[0]  # the grid of contributions
+    assert list(left.rows) == ["dim 0", "dim 1", "dim 2", "dim 3"]
+    parts = (steps.weights.detach()[3][:, None] * steps.value.detach()).T  # (4, 9)
+    assert -0.02 <= float(parts.min()) < 0, "some cells are negative, all of them tiny"

@@ -84,7 +84,8 @@ def render_scaling(d_k: int) -> View:
         _("softmax of row 0: largest weight {raw:.2f} unscaled, {scaled:.2f} scaled "
           "(equal weights would be {equal:.2f})", raw=top[0], scaled=top[1], equal=1 / 9),
     ])  # fmt: skip
-    names, words = (_("unscaled"), _("scaled")), course().words
+    names = (_("unscaled"), _("scaled"))
+    keys = [f"k{j}" for j in range(raw.shape[1])]  # random keys: no word of the sentence
     spread = NumberLines(
         dict(zip(names, (raw.flatten().tolist(), scaled.flatten().tolist()), strict=True)),
         _("All {count} scores as dots on two number lines: unscaled from {a:.2f} to {b:.2f}, "
@@ -94,10 +95,10 @@ def render_scaling(d_k: int) -> View:
         colours=(ORANGE, BLUE), limit=max(float(raw.abs().max()), 3.0) * 1.05, width=300,
     )  # fmt: skip
     bars = Bars(
-        words,
+        keys,
         dict(zip(names, (row_raw.tolist(), row_scaled.tolist()), strict=True)),
         _("Softmax of query 0's scores over the {n} keys: largest weight {raw:.2f} unscaled, "
-          "{scaled:.2f} scaled.", n=len(words), raw=top[0], scaled=top[1]),
+          "{scaled:.2f} scaled.", n=len(keys), raw=top[0], scaled=top[1]),
         title=_("softmax of query 0's row over the keys"),
         colours=(ORANGE, BLUE), top=1.0, number_format=None, bar_height=70,
     )  # fmt: skip

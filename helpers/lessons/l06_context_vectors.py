@@ -37,8 +37,8 @@ def contributions(
     """How one context vector is built: weight × value row for every word, then the sum.
 
     Left, a ``d_v × n`` grid whose column ``j`` is ``weights[query_index, j] * value[j]``
-    (word ``j``'s contribution); right, their sum, the context vector. Orange positive,
-    purple negative, one scale for both. Introduced in 06_context_vectors.ipynb ("Picture").
+    (word ``j``'s contribution); right, their sum, the context vector. One diverging scale for
+    both: white at 0, orange for positive numbers, purple for negative ones. Introduced in 06_context_vectors.ipynb ("Picture").
     """
     require_weights("weights", weights, words)
     require_index("query_index", query_index, len(words))
@@ -54,7 +54,7 @@ def contributions(
     common = {"number_format": ".2f", "palette": "diverging", "cell": (30, 15)}
     left = Heatmap(
         parts.tolist(),
-        rows=[f"dim {k + 1}" for k in range(parts.shape[0])],
+        rows=[f"dim {k}" for k in range(parts.shape[0])],  # numbered from 0, as in lesson 02
         columns=[f"{w}\n×{x:.2f}" for w, x in zip(words, row.tolist(), strict=True)],
         title=_(
             "each word's contribution to the context vector of '{word}': "
