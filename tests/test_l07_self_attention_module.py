@@ -317,3 +317,22 @@ def test_the_backward_pass_as_the_lesson_describes_it() -> None:
     (maths,) = [s for s in cells if "lines of math" in s]
     block = maths.split(r"\begin{aligned}")[1].split(r"\end{aligned}")[0].strip()
     assert "four lines of math" in maths and len(block.split(r"\\")) == 4
+
+
+def test_the_module_ignores_word_order(article: dict[str, Any]) -> None:
+    """The section "Word order: the module does not see it": shuffled words get the same
+    context vectors, shuffled; lessons 8, 12 and 13 point back to that section by its title."""
+    torch.manual_seed(123)
+    module = SelfAttention(3, 2, 2, 4)
+    x = article["embedded_sentence"].detach()  # (9, 3)
+    order = torch.tensor([8, 3, 0, 6, 1, 7, 2, 5, 4])
+    with torch.no_grad():
+        assert torch.allclose(module(x[order]), module(x)[order], atol=1e-6)
+        assert not torch.allclose(module(x[order]), module(x), atol=1e-3)
+    title = "Word order: the module does not see it"
+    (section,) = [
+        c for c in read(NOTEBOOKS / "07_self_attention_module.ipynb").cells if title in c.source
+    ]
+    assert section.source.startswith(f"## {title}")
+    for later in ("08_masks", "12_watching_attention_learn", "13_a_real_models_attention"):
+        assert any(title in c.source for c in read(NOTEBOOKS / f"{later}.ipynb").cells), later
