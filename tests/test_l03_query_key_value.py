@@ -227,3 +227,17 @@ BAD_INPUT = [
     (lambda: lesson.projection_figure(STEPS.embedded, {"W": STEPS.W_query}, {"Q": STEPS.query}, WORDS[:8]), ValueError, "words must hold 9 labels, one per row; got 8"),
     (lambda: lesson.projection_figure(STEPS.embedded, {"W": torch.ones(3)}, {"Q": STEPS.query}, WORDS), TypeError, "W must be a non-empty 2-D tensor of numbers; got tensor([1., 1., 1.])"),
 ]  # fmt: skip
+
+
+def test_the_hand_made_queries_look_for_the_noun_of_their_phrase() -> None:
+    """The aside's own cells, run here: after a softmax (step 5), each adjective puts most of
+    its weight on the noun of its phrase, and the scores are not symmetric."""
+    cells = read(NOTEBOOKS / "03_query_key_value.ipynb").cells
+    source = "\n".join(c.source for c in cells if "X_hand" in c.source and c.cell_type == "code")
+    space: dict[str, Any] = {"torch": torch, "words": WORDS, "print": lambda *a, **k: None}
+    exec(compile(source.split("show(")[0], "aside", "exec"), space)  # the cells up to the picture
+    weights = torch.softmax(space["match"], dim=-1)  # (9, 9)
+    for adjective, noun in (("quick", "fox"), ("brown", "fox"), ("lazy", "dog")):
+        row = weights[WORDS.index(adjective)]
+        assert WORDS[int(row.argmax())] == noun and row.max() > 2 * sorted(row)[-2]
+    assert not torch.equal(space["match"], space["match"].T)
