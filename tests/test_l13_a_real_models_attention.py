@@ -305,16 +305,58 @@ def test_attention_grid_figure() -> None:
     attentions = torch.stack(model_output().attentions)[:, 0]  # (6, 12, 11, 11)
     fig = lesson.attention_grid_figure(attentions, TOKENS, "a title")
     maps, colour_bar = fig.axes[:72], fig.axes[72]
-    assert len(fig.axes) == 73 and colour_bar.get_ylabel() == "attention weight"
+    assert len(fig.axes) == 73 and colour_bar.get_xlabel() == "attention weight"
     assert [ax.get_title() for ax in maps[:12]] == [f"head {i}" for i in range(12)]
-    assert [t.get_text() for t in maps[0].get_yticklabels()] == TOKENS
-    assert [t.get_text() for t in maps[71].get_xticklabels()] == TOKENS
-    assert maps[0].get_ylabel() == "layer 0" and maps[60].get_ylabel() == "layer 5"
-    assert not maps[13].get_yticklabels() and not maps[13].get_xticklabels(), "inner maps"
+    assert [ax.get_ylabel() for ax in maps[::12]] == [f"layer {i}" for i in range(6)]
     mesh = maps[2].collections[0].get_array().reshape(11, 11)
     assert torch.equal(torch.tensor(mesh.data), attentions[0, 2]), "layer 0, head 2"
     assert fig.get_suptitle() == "a title"
+    assert [t.get_text() for t in fig.texts] == [
+        "In every map: rows = queries, named on the left; columns = keys, in the same order "
+        "from left to right:\n[CLS] the quick brown fox jumps over a lazy dog [SEP]",
+        "a title",
+    ]
     assert render_png(fig).startswith(b"\x89PNG")
+
+
+def test_attention_grid_labels_can_be_read() -> None:
+    """Issue 16: the grid was 13.8 inches wide (a notebook shrinks it) with 4.5-point tokens
+    beside the left maps and under the bottom ones. Now it is 12 inches wide and only the left
+    column names its rows (the queries), at 6.5 points, each label clear of every other; the
+    keys, whose 8-pixel columns a rotated token would not fit, are named in the legend."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    attentions = torch.stack(model_output().attentions)[:, 0]  # (6, 12, 11, 11)
+    fig = lesson.attention_grid_figure(attentions, TOKENS, "a title")
+    maps = fig.axes[:72]
+    assert fig.get_size_inches()[0] <= 12 and fig.dpi == 100, "fits a notebook at the PNG's DPI"
+    labelled = [ax for ax in maps if ax.get_yticklabels() or ax.get_xticklabels()]
+    assert labelled == maps[::12], "only the left column carries tokens"
+    assert all(not ax.get_xticklabels() for ax in maps), "no map names its keys under it"
+    renderer = FigureCanvasAgg(fig).get_renderer()
+    boxes = []
+    for ax in labelled:
+        labels = ax.get_yticklabels()
+        assert [t.get_text() for t in labels] == TOKENS
+        assert all(t.get_fontsize() >= 6 for t in labels), [t.get_fontsize() for t in labels]
+        boxes += [t.get_window_extent(renderer) for t in labels]
+        layer = ax.yaxis.label.get_window_extent(renderer)
+        assert not any(layer.overlaps(box) for box in boxes[-11:]), ax.get_ylabel()
+    overlapping = [(a, b) for a, b in itertools.combinations(boxes, 2) if a.overlaps(b)]
+    assert not overlapping, overlapping[:3]
+    assert all(fig.bbox.contains(box.x0, box.y0) for box in boxes), "inside the figure"
+    # The grid's own labels, "head 0" ... on top and "layer 0" ... on the left, read too:
+    assert {ax.title.get_fontsize() for ax in maps[:12]} == {9}
+    assert {ax.yaxis.label.get_fontsize() for ax in maps[::12]} == {9}
+    titles = [ax.title.get_window_extent(renderer) for ax in maps[:12]]
+    assert not any(a.overlaps(b) for a, b in itertools.combinations(titles, 2))
+    # The legend naming the keys sits under the grid, clear of the colour bar, in the figure.
+    legend, colour_bar = fig.texts[0], fig.axes[72]
+    assert legend.get_fontsize() == 9
+    legend_box = legend.get_window_extent(renderer)
+    assert legend_box.y1 < min(ax.get_window_extent(renderer).y0 for ax in maps[60:])
+    assert not legend_box.overlaps(colour_bar.get_tightbbox(renderer))
+    assert fig.bbox.contains(legend_box.x0, legend_box.y0)
 
 
 # ---- exercise checks ---------------------------------------------------------------------

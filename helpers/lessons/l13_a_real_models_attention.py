@@ -23,6 +23,7 @@ from helpers.ui.answers import (
     read_tensor,
 )
 from helpers.ui.explore import Explorer, View, dropdown, explore
+from helpers.ui.figures import DPI
 from helpers.ui.pictures import Heatmap, colour_map
 from helpers.ui.strings import translator
 
@@ -32,10 +33,21 @@ TOKEN_COUNT_SENTENCE = "Self-attention is unbelievably useful"  # WordPiece spli
 
 
 # ---- picture ---------------------------------------------------------------------------
+# The grid's layout in whole pixels at helpers.ui.figures.DPI (100): every edge falls on a whole
+# pixel, never on a half pixel that NumPy's AVX-512 and AVX2 code could round apart (lesson 11's
+# measured_cost_figure). 12 maps of 8-pixel columns fit a notebook (12 inches); rows are 11 pixels
+# tall, so each query's token, 6.5 pt (at most 10.2 pixels high), fits beside its row. A key's
+# token, rotated under its 8-pixel column, would not: the legend under the grid names the keys.
+GRID_PIXELS = {"cell": (8, 11), "gap": (5, 8), "left": 66, "right": 23, "top": 62, "bottom": 78}
+TOKEN_FONT_SIZE = 6.5  # points: the query tokens on the left column
+LABEL_FONT_SIZE = 9  # points: "layer 0" ... on the left, "head 0" ... on top
+
+
 def attention_grid_figure(
     attentions: torch.Tensor, tokens: Sequence[str], title: str = ""
 ) -> Figure:
-    """Every head of every layer as a small heatmap, layers down, heads across, one scale 0 to 1.
+    """Every head of every layer as a small heatmap, layers down, heads across, one scale 0 to 1;
+    the query tokens label the rows on the left, a legend under the grid names the keys.
     Introduced in 13_a_real_models_attention.ipynb ("Picture")."""
     values = np.asarray(attentions.detach() if hasattr(attentions, "detach") else attentions)
     if values.ndim != 4 or not np.issubdtype(values.dtype, np.number):
@@ -48,26 +60,44 @@ def attention_grid_figure(
         raise ValueError(_("tokens must label the {n} queries and {m} keys of attentions (layers, "
                            "heads, n, n); got attentions of shape {shape} and {count} tokens.",
                            n=n, m=m, shape=values.shape, count=len(tokens)))  # fmt: skip
-    fig = Figure(figsize=(1.05 * heads + 1.2, 1.05 * layers + 1.3))
-    axes = fig.subplots(layers, heads, squeeze=False, gridspec_kw={"left": 0.075, "right": 0.94,
-                        "bottom": 0.085, "top": 0.93, "wspace": 0.08, "hspace": 0.08})  # fmt: skip
+    fig, axes = _grid_axes(layers, heads, n)
     ticks = [i + 0.5 for i in range(n)]  # seaborn centres cell i on i + 0.5
     for (layer, head), ax in np.ndenumerate(axes):
         Heatmap(values[layer, head].tolist(), "", low=0.0, high=1.0,
                 title=_("head {head}", head=head) if layer == 0 else "",
                 row_title=_("layer {layer}", layer=layer) if head == 0 else "").draw(ax)  # fmt: skip
-        # Only the outer maps get token labels, set here (seaborn would take seconds on 72):
-        if head == 0:
-            ax.set_yticks(ticks, list(tokens), fontsize=4.5)
-        if layer == layers - 1:
-            ax.set_xticks(ticks, list(tokens), fontsize=4.5, rotation=90)
-        ax.tick_params(length=0, pad=1)
-        ax.title.set_fontsize(8)
-        ax.yaxis.label.set_fontsize(8)
+        if head == 0:  # only the left column names the queries (seaborn would take seconds on 72)
+            ax.set_yticks(ticks, list(tokens), fontsize=TOKEN_FONT_SIZE)
+        ax.tick_params(length=0, pad=2)
+        ax.title.set_fontsize(LABEL_FONT_SIZE)
+        ax.yaxis.label.set_fontsize(LABEL_FONT_SIZE)
+    width, height = fig.bbox.width, fig.bbox.height  # pixels
+    left, right = GRID_PIXELS["left"], width - GRID_PIXELS["right"]
+    below = GRID_PIXELS["bottom"] - 10  # pixels from the figure's foot to just under the grid
+    fig.text(left / width, below / height, _("In every map: rows = queries, named on the left; "
+             "columns = keys, in the same order from left to right:\n{tokens}",
+             tokens=" ".join(tokens)), ha="left", va="top", fontsize=LABEL_FONT_SIZE,
+             linespacing=1.5)  # fmt: skip
+    bar = fig.add_axes(((right - 264) / width, (below - 13) / height, 264 / width, 13 / height))
     scale = ScalarMappable(Normalize(0.0, 1.0), colour_map("cividis"))
-    fig.colorbar(scale, cax=fig.add_axes((0.955, 0.3, 0.01, 0.4)), label=_("attention weight"))
-    fig.suptitle(title, fontsize=11)
+    fig.colorbar(scale, cax=bar, orientation="horizontal", label=_("attention weight"))
+    bar.tick_params(labelsize=8)
+    fig.suptitle(title, fontsize=11, y=1 - 12 / height)
     return fig
+
+
+def _grid_axes(layers: int, heads: int, n: int) -> tuple[Figure, np.ndarray]:
+    """An empty figure of ``layers`` × ``heads`` maps of n × n cells laid out by GRID_PIXELS."""
+    (cell_w, cell_h), (gap_w, gap_h) = GRID_PIXELS["cell"], GRID_PIXELS["gap"]
+    map_w, map_h = cell_w * n, cell_h * n  # pixels
+    width = GRID_PIXELS["left"] + heads * map_w + (heads - 1) * gap_w + GRID_PIXELS["right"]
+    height = GRID_PIXELS["top"] + layers * map_h + (layers - 1) * gap_h + GRID_PIXELS["bottom"]
+    fig = Figure(figsize=(width / DPI, height / DPI), dpi=DPI)
+    axes = fig.subplots(layers, heads, squeeze=False, gridspec_kw={
+        "left": GRID_PIXELS["left"] / width, "right": 1 - GRID_PIXELS["right"] / width,
+        "top": 1 - GRID_PIXELS["top"] / height, "bottom": GRID_PIXELS["bottom"] / height,
+        "wspace": gap_w / map_w, "hspace": gap_h / map_h})  # fmt: skip
+    return fig, axes
 
 
 # ---- explorer --------------------------------------------------------------------------
