@@ -18,6 +18,7 @@ from torch import nn
 
 from helpers.lessons import l10_what_pytorch_does as lesson
 from helpers.masks import causal_mask, padding_mask
+from helpers.ui.pictures import figure
 
 WORDS = ["The", "quick", "brown", "fox", "jumps", "over", "a", "lazy", "dog"]
 
@@ -299,3 +300,14 @@ BAD_INPUT = [
     (lambda: lesson.in_proj_figure(torch.zeros(24, 8), 4), ValueError, "in_proj_weight must have shape (3 * d_model, d_model) = (12, 4); got (24, 8)"),
     (lambda: lesson.in_proj_figure(torch.zeros(24, 8), "8"), TypeError, "d_model must be a positive int; got '8' (type str)"),
 ]  # fmt: skip
+
+
+def test_a_nan_row_is_drawn_as_the_text_says() -> None:
+    """The mask explorer's text says a NaN row is 'shown as 0 in the picture': the picture's
+    cells for that query hold 0, and no 'nan' appears in what the picture shows."""
+    view = lesson.render_mask("causal", "unchanged")
+    assert "NaN for query 'dog'" in view.text and "shown as 0 in the picture" in view.text
+    _, pytorch = view.picture.parts
+    assert pytorch.values[8] == [0.0] * 9
+    assert "nan" not in picture_text(view.picture.html()).lower()
+    assert "nan" not in figure_text(figure(view.picture)).lower(), "the snapshot too"
