@@ -39,10 +39,15 @@ def fox_self_weight() -> torch.Tensor:
         return article_weights(run_article(), CAUSAL)[3, 3]
 
 
+LEFT_REAL = torch.tensor([[[False, False, True, True]], [[True, True, True, True]]])  # (2, 1, 4)
+LOWER = torch.tril(torch.ones(4, 4, dtype=torch.bool))  # (4, 4): key j <= query i
+LEFT_PADDED_CAUSAL = LEFT_REAL & LOWER  # (2, 4, 4)
+
 RIGHT_ANSWERS = {
     "check_causal_mask_of_five": lambda: FIVE.clone(),
     "check_fox_self_weight": fox_self_weight,
     "check_padding_mask_2_4": lambda: PADDING.clone(),
+    "check_left_padded_causal_mask": lambda: LEFT_PADDED_CAUSAL.clone(),
 }
 """The right answer of each exercise, computed without helpers (tests/test_toolkit.py)."""
 
@@ -289,3 +294,25 @@ BAD_INPUT: list[tuple[Callable[[], object], type[Exception], str]] = [
     (lambda: padding_mask([5, 2], n=3), ValueError, "n must be at least the longest length, 5, since padding cannot shorten a sentence; got n=3"),
     (lambda: padding_mask([2], n="4"), TypeError, "n must be a positive int; got '4' (type str)"),
 ]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("answer", "expected"),
+    [
+        (LEFT_PADDED_CAUSAL, "Correct! each query may attend to the real tokens at or before it"),
+        (LEFT_PADDED_CAUSAL, "the pad queries 0 and 1 may attend to nothing"),
+        (padding_mask([2, 4]) & LOWER, "this pads on the right"),
+        (LEFT_REAL, "that is only the padding mask (2, 1, 4)"),
+        (LEFT_REAL.expand(2, 4, 4), "the causal part is missing"),
+        (LOWER, "that is only the causal mask (4, 4)"),
+        (LOWER.expand(2, 4, 4), "the padding part is missing"),
+        (LEFT_REAL | LOWER, "| lets a key through when either mask allows it"),
+        (~LEFT_PADDED_CAUSAL, "True and False are swapped"),
+        (LEFT_PADDED_CAUSAL.int(), "your mask has dtype torch.int32"),
+        (LEFT_PADDED_CAUSAL[:, :3], "has shape (2, 4, 4); yours has shape (2, 3, 4)"),
+        (LEFT_PADDED_CAUSAL.flip(0), "this is not the mask for this left-padded batch"),
+        (LEFT_PADDED_CAUSAL.tolist(), "is a boolean tensor; you gave [[[False"),
+    ],
+)
+def test_check_left_padded_causal_mask(answer: Any, expected: str) -> None:
+    assert expected in lesson.check_left_padded_causal_mask(answer).message

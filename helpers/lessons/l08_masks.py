@@ -12,7 +12,7 @@ from matplotlib.figure import Figure
 from helpers._validate import describe, require_weights
 from helpers.lessons import course
 from helpers.lessons.l05_softmax_weights import WEIGHTS_HEIGHT
-from helpers.masks import causal_mask
+from helpers.masks import causal_mask, padding_mask
 from helpers.ui.answers import Verdict, correct, exercise_check, judge, not_yet, read_number
 from helpers.ui.charts import Bars
 from helpers.ui.explore import Explorer, View, checkbox, dropdown, explore
@@ -198,4 +198,38 @@ def check_padding_mask_2_4(answer: Any) -> Verdict:
           _("invert it with ~.")),
          (right.flip(-1), _("this pads on the left; the lesson's padding goes after the real tokens."),
           _("position j is real when j < length."))],
+    )  # fmt: skip
+
+
+@exercise_check(_("a left-padded sentence's real tokens are its last `length` positions; combine "
+                  "that padding mask with the causal mask using &."))  # fmt: skip
+def check_left_padded_causal_mask(answer: Any) -> Verdict:
+    """Exercise 4 of 08_masks.ipynb: a language model's mask for lengths [2, 4], padded on the
+    left to 4 (a boolean answer, exact)."""
+    lengths = torch.tensor([2, 4])
+    left = (torch.arange(4) >= 4 - lengths[:, None]).unsqueeze(1)  # (2, 1, 4): real keys
+    causal = causal_mask(4)  # (4, 4)
+    right = left & causal  # (2, 4, 4)
+    return _judge_mask(
+        answer, right, _("the mask for lengths [2, 4], padded on the left"),
+        _("(torch.arange(4) >= 4 - torch.tensor([[2], [4]])).unsqueeze(1) & causal_mask(4)."),
+        _("each query may attend to the real tokens at or before it. In sentence 0 the pad "
+          "queries 0 and 1 may attend to nothing: their rows are all False, so their outputs "
+          "are NaN with -inf (zeros with PyTorch's fused function) and are never used."),
+        _("this is not the mask for this left-padded batch."),
+        [(padding_mask([2, 4], 4) & causal, _("this pads on the right: here the padding comes "
+          "first, so sentence 0's real tokens are positions 2 and 3."),
+          _("a key is real when its position is at least 4 - length.")),
+         (left, _("that is only the padding mask (2, 1, 4): a query may still see later keys."),
+          _("combine it with causal_mask(4) using &: the result is (2, 4, 4).")),
+         (left.expand(2, 4, 4), _("a query may still see later keys: the causal part is missing."),
+          _("combine with causal_mask(4) using &.")),
+         (causal, _("that is only the causal mask (4, 4): the pad keys are still allowed."),
+          _("combine it with the left padding mask using &: the result is (2, 4, 4).")),
+         (causal.expand(2, 4, 4), _("the pad keys are still allowed: the padding part is missing."),
+          _("combine with the left padding mask using &.")),
+         (left | causal, _("| lets a key through when either mask allows it; both must allow it."),
+          _("use &, not |.")),
+         (~right, _("True and False are swapped: True should mean 'may attend'."),
+          _("invert it with ~."))],
     )  # fmt: skip
