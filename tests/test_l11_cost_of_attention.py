@@ -16,6 +16,7 @@ import ipywidgets as widgets
 import numpy as np
 import pytest
 import torch
+from article_reference import run_article
 from course import figure_text, picture_labels, picture_text
 
 from helpers.cost import (
@@ -213,6 +214,7 @@ RIGHT_ANSWERS = {
     # (test_check_long_multiply_adds checks the other forms).
     "check_long_multiply_adds": lambda: 4096 * 4096 * (64 + 64),
     "check_crossover_length": lambda: torch.tensor(768 * (2 * 64 + 64) // (64 + 64)),
+    "check_merged_exp_sum": lambda: merged_exp_sum(),
 }
 """The right answer of each exercise, worked by hand (tests/test_toolkit.py)."""
 
@@ -448,3 +450,30 @@ def test_a_whole_layer_costs_12_n_d_squared_and_attention_overtakes_at_6_d() -> 
     n = 6 * d  # where they meet: 2 n² d = 12 n d²
     layer = projection_multiply_adds(n, d, 64, 64, heads) + 9 * n * d * d
     assert n == 4608 and attention_multiply_adds(n, 64, 64, heads=heads) == layer
+
+
+def merged_exp_sum() -> float:
+    """Exercise 4's answer from the article's own code: the sum of exp(s - max s) over 'fox''s
+    9 scaled scores, computed over the whole row at once (no blocks)."""
+    found = run_article()
+    scores = found["attention_scores"].detach()[3]  # (9,)
+    return float((scores - scores.max()).exp().sum())
+
+
+@pytest.mark.parametrize(
+    ("make", "expected"),
+    [
+        (merged_exp_sum, "Correct! 2.7492: the same sum as over all 9 scores at once"),
+        (lambda: np.float32(merged_exp_sum()), "Correct!"),
+        (lambda: [merged_exp_sum()], "Correct!"),
+        (lambda: 2.8047, "you added the two sums as they are"),
+        (lambda: 2.8628, "you rescaled the wrong way"),
+        (lambda: 33.5035, "that is the sum of exp(s) itself"),
+        (lambda: 1, "the weights sum to 1"),
+        (lambda: 2.75, "close, but not precise enough"),
+        (lambda: 3.0, "3 is not the merged sum"),
+        (lambda: "2.7492", "you gave the text '2.7492'"),
+    ],
+)
+def test_check_merged_exp_sum(make: Any, expected: str) -> None:
+    assert expected in lesson.check_merged_exp_sum(make()).message

@@ -3,6 +3,7 @@ The counting itself is ``helpers.cost``."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from itertools import cycle
 from typing import Any
@@ -12,6 +13,7 @@ from matplotlib.figure import Figure
 
 from helpers import cost
 from helpers._validate import describe, require_size
+from helpers.lessons import course
 from helpers.ui.answers import Verdict, exercise_check, judge, mistake, not_yet, read_number
 from helpers.ui.charts import Bars
 from helpers.ui.explore import Explorer, View, explore, slider
@@ -267,3 +269,37 @@ def check_crossover_length(answer: Any) -> Verdict:
          2304: _("that counts only Q Kᵀ; attention also multiplies the weights by V.")},
         whole=True,
     )  # fmt: skip
+
+
+@exercise_check(_("rescale each block's sum to the overall maximum m = max(m_1, m_2): "
+                  "l_1 · exp(m_1 − m) + l_2 · exp(m_2 − m)."))  # fmt: skip
+def check_merged_exp_sum(answer: Any) -> Verdict:
+    """Exercise 4 of 11_cost_of_attention.ipynb: merge two blocks' softmax sums, as the fused
+    kernel does when a new block of keys arrives."""
+    hint = _("m = max(m_1, m_2); each block's sum counts from its own maximum, so multiply it "
+             "by exp(m_b − m) before adding.")  # fmt: skip
+    value, problem = read_number(answer, _("the sum of exp(s − m) over all 9 keys"), hint)
+    if problem:
+        return problem
+    scores = course().scores.detach()[3]  # (9,): 'fox' against every key, scaled
+    blocks = scores[:4], scores[4:]  # (4,), (5,): two blocks of keys
+    maxima = [float(b.max()) for b in blocks]
+    sums = [float((b - m).exp().sum()) for b, m in zip(blocks, maxima, strict=True)]
+    top = max(maxima)
+    expected = float((scores - scores.max()).exp().sum())
+    done = _("{value:.4f}: the same sum as over all 9 scores at once, from two maxima and two "
+             "sums. A block that arrives with a larger maximum shrinks what came before.",
+             value=expected)  # fmt: skip
+    if verdict := judge(value, expected, done, hint):
+        return verdict
+    return mistake(value, [
+        (sum(sums), _("you added the two sums as they are, but each counts from its own block's "
+                      "maximum."), None),
+        (sum(total * math.exp(top - m) for total, m in zip(sums, maxima, strict=True)),
+         _("you rescaled the wrong way: exp(m − m_b) grows a sum; exp(m_b − m), at most 1, "
+           "brings it down to the common maximum."), None),
+        (float(scores.exp().sum()), _("that is the sum of exp(s) itself, without subtracting "
+                                      "the maximum."), None),
+        (1.0, _("the weights sum to 1; the question asks for the sum of exp(s − m), before "
+                "dividing."), None),
+    ], hint) or not_yet(_("{value:g} is not the merged sum.", value=value), hint)  # fmt: skip
