@@ -42,7 +42,7 @@ RIGHT_ANSWERS = {
     "check_batch_scores": lambda: (lambda q, k: q @ k.transpose(-2, -1) / math.sqrt(2))(
         *article_batch()
     ),
-    "check_scale_for_64": lambda: torch.tensor(64.0).sqrt(),
+    "check_new_key_score": lambda: new_key_score(),
 }
 """The right answer of each exercise, computed from the article's code (tests/test_toolkit.py)."""
 
@@ -223,23 +223,31 @@ def test_batch_scores_weigh_values_as_torch_does() -> None:
     )
 
 
+def new_key_score() -> float:
+    """Exercise 3's answer from the article's own code: query 'fox' against k_fox + k_dog, scaled,
+    computed as a new dot product (not from the table)."""
+    found = run_article()
+    q, k = found["query"].detach(), found["key"].detach()  # (9, 2) each
+    return float(q[3] @ (k[3] + k[8]) / math.sqrt(2))
+
+
 @pytest.mark.parametrize(
     ("answer", "expected"),
     [
-        (8, "Correct! √64 = 8: each head divides its scores by 8."),
-        (math.sqrt(64), "Correct!"),
-        (torch.tensor(8.0), "Correct!"),
-        (64, "64 is d_k itself"),
-        (math.sqrt(512), "that is √d_model"),
-        (22.627, "that is √d_model"),
-        (512, "512 is d_model"),
-        (0.125, "0.125 is what you multiply by"),
-        (7, "7.0 is not √d_k for d_k = 64"),
-        ("8", "you gave the text '8'; write the divisor as a number"),
+        (new_key_score(), "Correct! 2.454 + (-0.946) = 1.509: a score is a dot product"),
+        (torch.tensor(new_key_score(), dtype=torch.float64), "Correct!"),
+        (1.5086, "Correct!"),
+        (1.5086 / 2, "that is the average of the two scores"),
+        (1.5086 * math.sqrt(2), "that is the unscaled score"),
+        (1.5086 / math.sqrt(2), "you divided by √d_k twice"),
+        (2.4542 * -0.9457, "you multiplied the two scores"),
+        (1.51, "close, but not precise enough"),
+        (2.0, "2.0 is not the score of query 'fox' against k_fox + k_dog"),
+        ("1.5", "you gave the text '1.5'; write a score as a number"),
     ],
 )
-def test_check_scale_for_64(answer: Any, expected: str) -> None:
-    assert expected in verdict(lesson.check_scale_for_64, answer)
+def test_check_new_key_score(answer: Any, expected: str) -> None:
+    assert expected in verdict(lesson.check_new_key_score, answer)
 
 
 # ---- bad input -------------------------------------------------------------------------

@@ -178,19 +178,35 @@ def check_batch_scores(answer: Any) -> Verdict:
     ]) or not_yet(_("these are not the scaled scores of q_batch and k_batch."), hint)  # fmt: skip
 
 
-@exercise_check(_("the scores are divided by the square root of the size of one head's keys."))
-def check_scale_for_64(answer: Any) -> Verdict:
-    """Exercise 3 of 04_attention_scores.ipynb: the divisor for heads of d_k = 64, within 1e-6."""
-    hint = _("each head compares keys of length d_k = 64; divide by √d_k.")
-    value, problem = read_number(answer, _("the divisor"), hint)
+@exercise_check(_("a dot product with a sum of keys is the sum of the dot products."))
+def check_new_key_score(answer: Any) -> Verdict:
+    """Exercise 3 of 04_attention_scores.ipynb: predict query 'fox''s scaled score against a new
+    key k_fox + k_dog from two scores in the table, within 5e-4."""
+    scores = course().scores.detach()  # (9, 9), scaled
+    hint = _("q · (k_fox + k_dog) = q · k_fox + q · k_dog, and dividing by √d_k keeps the sum a "
+             "sum: attention_scores[3, 3] + attention_scores[3, 8].")  # fmt: skip
+    value, problem = read_number(answer, _("a score"), hint)
     if problem:
         return problem
-    done = _("√64 = 8: each head divides its scores by 8.")
-    if verdict := judge(value, 64**0.5, done, hint, tolerance=1e-6):
+    fox_fox, fox_dog = scores[3, 3].item(), scores[3, 8].item()
+    expected = fox_fox + fox_dog
+    # Three decimals: -0.94565 sits 3 float32 steps from a fourth-decimal rounding boundary.
+    done = _("{fox_fox:.3f} + ({fox_dog:.3f}) = {score:.3f}: a score is a dot product, so it adds "
+             "up over a sum of keys, and the scaling by √d_k carries through.",
+             fox_fox=fox_fox, fox_dog=fox_dog, score=expected)  # fmt: skip
+    if verdict := judge(value, expected, done, hint, tolerance=5e-4):
         return verdict
     return mistake(value, [
-        (64, _("64 is d_k itself; divide by its square root."), hint),
-        (512**0.5, _("that is √d_model; each head's keys have d_k = 64 numbers, not 512."), hint),
-        (512, _("512 is d_model; each head's keys have d_k = 64 numbers."), hint),
-        (0.125, _("0.125 is what you multiply by; the question asks what you divide by."), hint),
-    ], tolerance=1e-3) or not_yet(_("{value} is not √d_k for d_k = 64.", value=value), hint)  # fmt: skip
+        (expected / 2, _("that is the average of the two scores; the new key is their sum, not "
+                         "their mean."), hint),
+        (expected * 2**0.5, _("that is the unscaled score: divide by √d_k = √2."), hint),
+        (expected / 2**0.5, _("you divided by √d_k twice: the table's scores are already scaled."),
+         hint),
+        (fox_fox * fox_dog, _("you multiplied the two scores; a dot product is linear in the key, "
+                              "so they add."), hint),
+        (scores[3, 8].item() + scores[8, 8].item(), _("you added query 'dog''s column score; both "
+         "scores must come from query 'fox''s row, row 3."), hint),
+        (scores[3, 3].item() + scores[8, 3].item(), _("attention_scores[8, 3] is query 'dog' against "
+         "key 'fox'; the question needs query 'fox' against key 'dog', [3, 8]."), hint),
+    ], tolerance=5e-4) or not_yet(_("{value} is not the score of query 'fox' against "
+                                    "k_fox + k_dog.", value=value), hint)  # fmt: skip
