@@ -18,6 +18,7 @@ from torch import nn
 
 from helpers.lessons import l10_what_pytorch_does as lesson
 from helpers.masks import causal_mask, padding_mask
+from helpers.multihead import course_example
 from helpers.ui.pictures import figure
 
 WORDS = ["The", "quick", "brown", "fox", "jumps", "over", "a", "lazy", "dog"]
@@ -28,6 +29,7 @@ RIGHT_ANSWERS = {
     # NumPy, not a tensor: test_toolkit.py would also try an int32 form, which cannot hold -inf
     # (test_check_additive_causal_mask checks the tensor forms).
     "check_additive_causal_mask": lambda: np.triu(np.full((9, 9), -np.inf), k=1),
+    "check_cross_attention": lambda: cross_attention().detach(),
 }
 """The right answer of each exercise, computed without helpers (tests/test_toolkit.py)."""
 
@@ -311,3 +313,35 @@ def test_a_nan_row_is_drawn_as_the_text_says() -> None:
     assert pytorch.values[8] == [0.0] * 9
     assert "nan" not in picture_text(view.picture.html()).lower()
     assert "nan" not in figure_text(figure(view.picture)).lower(), "the snapshot too"
+
+
+def cross_attention() -> torch.Tensor:
+    """Exercise 4's answer: the lesson's torch_mha rebuilt here as the notebook builds it, with
+    the 9 words attending to x[:, 6:]."""
+    _words, x, _module = course_example()
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(123)
+        mha = nn.MultiheadAttention(embed_dim=8, num_heads=4, batch_first=True)
+        with torch.no_grad():
+            mha.in_proj_bias.normal_(std=0.1)
+            mha.out_proj.bias.normal_(std=0.1)
+    memory = x[:, 6:]
+    return mha(x, memory, memory)[0]  # (1, 9, 8), still with its grad_fn
+
+
+def test_check_cross_attention() -> None:
+    check = lesson.check_cross_attention
+    right = cross_attention()
+    for form in (right, right.detach().numpy(), right.tolist(), right.double()):
+        assert verdict(check, form).startswith(
+            "Correct! each of the 9 words gets a mix of the 3"
+        ), type(form)
+    _words, x, _module = course_example()
+    torch_mha = lesson._lesson_mha()[1]
+    with torch.no_grad():
+        assert "that is self-attention over all 9 words" in verdict(check, torch_mha(x, x, x)[0])
+        assert "the memory asked" in verdict(check, torch_mha(x[:, 6:], x, x)[0])
+        weights = torch_mha(x, x[:, 6:], x[:, 6:])[1]
+    assert "these are the attention weights" in verdict(check, weights)
+    assert "has shape (1, 9, 8)" in verdict(check, right[0])
+    assert "this is not torch_mha's output" in verdict(check, right + 1)

@@ -14,7 +14,17 @@ from torch import nn
 from helpers._validate import describe
 from helpers.masks import causal_mask, padding_mask
 from helpers.multihead import MultiHeadAttention, course_example
-from helpers.ui.answers import Verdict, close, correct, exercise_check, not_yet, read_tensor
+from helpers.ui.answers import (
+    Verdict,
+    close,
+    correct,
+    exercise_check,
+    judge,
+    mistake,
+    not_yet,
+    read_tensor,
+    shape_of,
+)
 from helpers.ui.explore import Explorer, View, dropdown, explore
 from helpers.ui.pictures import ORANGE, Heatmap, Row
 from helpers.ui.strings import translator
@@ -251,3 +261,49 @@ def check_additive_causal_mask(answer: Any) -> Verdict:
                          "would: softmax gives the later words weight 0 (and a fully blocked row "
                          "stays finite, lesson 08).", value=float(mask[~allowed].max())))  # fmt: skip
     return correct(_("0 keeps a score, -inf removes it: softmax then gives the later words weight 0."))  # fmt: skip
+
+
+def _lesson_mha() -> tuple[torch.Tensor, nn.MultiheadAttention]:
+    """The lesson's ``x (1, 9, 8)`` and ``torch_mha``, built as its cells build them (seed 123,
+    biases drawn with std 0.1), leaving the caller's random state alone."""
+    _words, x, _module = course_example()
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(123)
+        mha = nn.MultiheadAttention(embed_dim=8, num_heads=4, batch_first=True)
+        with torch.no_grad():
+            mha.in_proj_bias.normal_(std=0.1)
+            mha.out_proj.bias.normal_(std=0.1)
+    return x, mha
+
+
+@exercise_check(_("queries from x, keys and values from memory: torch_mha(x, memory, memory)."))
+def check_cross_attention(answer: Any) -> Verdict:
+    """Exercise 4 of 10_what_pytorch_does.ipynb: the 9 words attend to the 3-word memory
+    x[:, 6:] through torch_mha; the output (1, 9, 8), within 1e-4."""
+    hint = _("nn.MultiheadAttention takes (query, key, value): the words that ask come first, "
+             "the memory they read from second and third.")  # fmt: skip
+    x, mha = _lesson_mha()
+    memory = x[:, 6:]  # (1, 3, 8): 'a', 'lazy', 'dog'
+    with torch.no_grad():
+        expected = mha(x, memory, memory)[0]  # (1, 9, 8); its weights are (1, 9, 3)
+        itself = mha(x, x, x)[0]  # (1, 9, 8): self-attention
+        swapped = mha(memory, x, x)[0]  # (1, 3, 8): the memory asks
+    shape = shape_of(answer)
+    if shape == tuple(swapped.shape):
+        return not_yet(_("yours is (1, 3, 8): the memory asked and the sentence answered."),
+                       _("put x first: torch_mha(x, memory, memory)."))  # fmt: skip
+    if shape in ((1, 9, 3), (1, 4, 9, 3)):
+        return not_yet(_("these are the attention weights; the output is the first of the two "
+                         "things torch_mha returns."), hint)  # fmt: skip
+    output, problem = read_tensor(answer, (1, 9, 8), _("the output of cross-attention"), hint)
+    if problem:
+        return problem
+    done = _("each of the 9 words gets a mix of the 3 memory words' values: output (1, 9, 8), "
+             "weights (1, 9, 3). This is cross-attention, how a translation model's decoder "
+             "reads the encoded source sentence.")  # fmt: skip
+    if verdict := judge(output, expected, done, hint):
+        return verdict
+    return mistake(output, [
+        (itself, _("that is self-attention over all 9 words: the keys and values must come "
+                   "from memory."), hint),
+    ]) or not_yet(_("this is not torch_mha's output for x attending to memory."), hint)  # fmt: skip
