@@ -33,14 +33,21 @@ def article_run() -> dict[str, Any]:
         return run_article()
 
 
-def batch_context() -> torch.Tensor:
-    context = article_run()["context_vector"].detach()
-    return torch.stack([context, context.flip(0)])
+def repeated_word_context() -> torch.Tensor:
+    """Exercise 2's answer with the article's own code: its embedding table and its
+    SelfAttention class (built right after seeding 123), on "The dog jumps over a lazy dog"."""
+    found = article_run()
+    vocabulary = {word: i for i, word in enumerate(sorted(set(WORDS)))}
+    ids = torch.tensor([vocabulary[w] for w in "The dog jumps over a lazy dog".split()])
+    with torch.random.fork_rng(devices=[]), torch.no_grad():
+        x = found["embed"](ids)  # (7, 3)
+        torch.manual_seed(123)
+        return found["SelfAttention"](3, 2, 2, 4)(x)  # (7, 4)
 
 
 RIGHT_ANSWERS = {
     "check_causal_mask": lambda: torch.ones(9, 9, dtype=torch.bool).tril(),
-    "check_batch_context": batch_context,
+    "check_repeated_word_context": repeated_word_context,
     "check_parameter_count": lambda: torch.tensor(
         sum(p.numel() for p in article_run()["sa"].parameters())
     ),
@@ -261,21 +268,16 @@ def test_check_causal_mask() -> None:
     assert "this is not the causal mask" in verdict(check, torch.ones(9, 9, dtype=torch.bool))
 
 
-def test_check_batch_context(article: dict[str, Any]) -> None:
-    check = lesson.check_batch_context
-    with torch.random.fork_rng(devices=[]):
-        torch.manual_seed(123)
-        module = SelfAttention(3, 2, 2, 4)
-    x = article["embedded_sentence"]
-    assert verdict(check, module(torch.stack([x, x.flip(0)]))).startswith(
-        "Correct! the reversed sentence gets the same context vectors in reverse order"
-    )
-    assert verdict(check, batch_context().tolist()).startswith("Correct!")
-    assert "that is one sentence's output" in verdict(check, module(x))
-    assert "that is one sentence's output" in verdict(check, module(x).tolist())
-    assert "both sentences are the course sentence" in verdict(check, module(torch.stack([x, x])))
-    assert "use helper_sa" in verdict(check, torch.zeros(2, 9, 4))
-    assert "your answer has shape (9, 9, 4)" in verdict(check, torch.zeros(9, 9, 4))
+def test_check_repeated_word_context() -> None:
+    check = lesson.check_repeated_word_context
+    right = repeated_word_context()
+    assert torch.equal(right[1], right[6]), "the two 'dog's get the same vector"
+    for form in (right, right.double(), right.numpy(), right.tolist()):
+        assert verdict(check, form).startswith("Correct! rows 1 and 6, the two 'dog's"), type(form)
+    course_output = repeated_word_context()[:1].expand(9, 4)
+    assert "that is the output for the course sentence (9 words)" in verdict(check, course_output)
+    assert "use helper_sa" in verdict(check, torch.zeros(7, 4))
+    assert "your answer has shape (2, 9, 4)" in verdict(check, torch.zeros(2, 9, 4))
 
 
 def test_check_parameter_count() -> None:

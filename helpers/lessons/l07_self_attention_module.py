@@ -12,7 +12,6 @@ from matplotlib.patches import FancyBboxPatch
 from helpers._validate import describe
 from helpers.attention import SelfAttention, embed
 from helpers.course import SEED, SENTENCE
-from helpers.lessons import course
 from helpers.lessons.l05_softmax_weights import WEIGHTS_HEIGHT, row_table, weights_picture
 from helpers.ui.answers import (
     Verdict,
@@ -159,24 +158,34 @@ def check_causal_mask(answer: Any) -> Verdict:
     ], hint, 0) or not_yet(_("this is not the causal mask."), hint)  # fmt: skip
 
 
-@exercise_check(_("stack the sentence and its reverse into a (2, 9, 3) batch and call the module."))
-def check_batch_context(answer: Any) -> Verdict:
-    """Exercise 2 of 07_self_attention_module.ipynb: the module on a batch of two sentences."""
-    context = course().context.detach()  # (9, 4)
-    right, twice = torch.stack([context, context.flip(0)]), torch.stack([context, context])
-    hint = _("helper_sa(torch.stack([embedded, embedded.flip(0)])) gives shape (2, 9, 4).")
+REPEAT_SENTENCE = "The dog jumps over a lazy dog"  # 'dog' twice, at positions 1 and 6
+
+
+@exercise_check(_("embed the 7 ids with helpers.embed, then call helper_sa on the (7, 3) matrix."))
+def check_repeated_word_context(answer: Any) -> Verdict:
+    """Exercise 2 of 07_self_attention_module.ipynb: the module on ``REPEAT_SENTENCE``, where
+    the two 'dog's get the same context vector, within 1e-4."""
+    hint = _("helpers.embed(helpers.encode(sentence, vocabulary)) gives (7, 3); "
+             "helper_sa of it gives (7, 4).")  # fmt: skip
+    vocabulary = build_vocabulary(SENTENCE)
+    x = embed(encode(REPEAT_SENTENCE, vocabulary))  # (7, 3): rows of the course's table
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(123)
+        module = SelfAttention(3, 2, 2, 4)  # helper_sa's weights
+    with torch.no_grad():
+        right = module(x)  # (7, 4)
     if shape_of(answer) == (9, 4):
-        return not_yet(_("that is one sentence's output; a batch of two gives shape (2, 9, 4)."),
-                       _("stack the two inputs first: torch.stack([a, b]) has shape (2, 9, 3)."))  # fmt: skip
-    tensor, problem = read_tensor(answer, (2, 9, 4), _("the batch's context vectors"), hint)
+        return not_yet(_("that is the output for the course sentence (9 words); this sentence "
+                         "has 7."), hint)  # fmt: skip
+    tensor, problem = read_tensor(answer, (7, 4), _("the sentence's context vectors"), hint)
     if problem:
         return problem
-    done = _("the reversed sentence gets the same context vectors in reverse order: "
-             "self-attention on its own does not know the order of the words.")  # fmt: skip
-    return judge(tensor, right, done, hint) or mistake(tensor, [
-        (twice, _("both sentences are the course sentence."), _("reverse the second: .flip(0).")),
-    ]) or not_yet(_("these are not the module's context vectors for the batch."),
-                  _("use helper_sa (built right after torch.manual_seed(123)). {hint}", hint=hint))  # fmt: skip
+    done = _("rows 1 and 6, the two 'dog's, are the same vector: the same word meets the same "
+             "set of words, and self-attention does not see where it stands (the section "
+             "\"Word order: the module does not see it\").")  # fmt: skip
+    return judge(tensor, right, done, hint) or not_yet(
+        _("these are not helper_sa's context vectors for this sentence."),
+        _("use helper_sa (built right after torch.manual_seed(123)). {hint}", hint=hint))  # fmt: skip
 
 
 @exercise_check(_("count the numbers in W_query, W_key and W_value."))
