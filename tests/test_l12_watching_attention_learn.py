@@ -641,3 +641,17 @@ BAD_INPUT += [
     (lambda: lesson.before_after_figure(torch.eye(2), torch.eye(2), "ab"), TypeError, "words must be a list of strings; got 'ab' (type str)"),
     (lambda: lesson.before_after_figure(torch.eye(2), torch.eye(2), [0, 1]), TypeError, "words must hold only strings"),
 ]  # fmt: skip
+
+
+def test_adam_steps_have_the_learning_rate_s_size_whatever_the_gradient() -> None:
+    """The lesson's description of Adam: a running mean of the gradients divided by their running
+    root mean square, so a step is about the learning rate in size (exactly, on the first step)
+    whether the gradients are tiny or huge."""
+    for scale in (1e-4, 1.0, 1e4):
+        weight = torch.zeros(3, requires_grad=True, dtype=torch.float64)
+        optimizer = torch.optim.Adam([weight], lr=0.02)
+        weight.grad = torch.tensor([1.0, -2.0, 3.0], dtype=torch.float64) * scale
+        optimizer.step()
+        assert torch.allclose(
+            weight.detach().abs(), torch.full((3,), 0.02, dtype=torch.float64), rtol=1e-3
+        )
