@@ -84,18 +84,55 @@ def test_course_is_the_articles_embedding_and_leaves_the_random_state_alone(
 # ---- pictures ------------------------------------------------------------------------------
 
 
-def test_word_vectors_figure_draws_every_word_at_its_vector(embedded: torch.Tensor) -> None:
+def overlapping(boxes: list[Any]) -> list[tuple[int, int]]:
+    return [
+        (i, j) for i, a in enumerate(boxes) for j, b in enumerate(boxes) if i < j and a.overlaps(b)
+    ]
+
+
+def test_word_vectors_figure_shows_each_pair_of_dimensions_with_every_word_named(
+    embedded: torch.Tensor,
+) -> None:
     fig = lesson.word_vectors_figure(embedded, WORDS, highlight=3)
-    (ax,) = fig.axes
-    labels = {text.get_text().strip(): text for text in ax.texts}
-    assert list(labels) == WORDS
-    for word, (x, y, z) in zip(WORDS, embedded.tolist(), strict=True):
-        assert labels[word].get_position_3d() == pytest.approx((x, y, z))
-    assert labels["fox"].get_weight() == "bold" and labels["dog"].get_weight() == "normal"
-    assert ax.get_xlabel() == "dimension 0" and ax.get_zlabel() == "dimension 2"
+    assert fig._suptitle.get_text() == (
+        "Each word is a point in 3-D, seen here along each pair of dimensions"
+    )
+    renderer = fig.canvas.get_renderer()
+    assert len(fig.axes) == 3
+    for ax, (a, b) in zip(fig.axes, [(0, 1), (0, 2), (1, 2)], strict=True):
+        assert ax.get_title() == f"dim {a} and dim {b}"
+        assert (ax.get_xlabel(), ax.get_ylabel()) == (f"dim {a}", f"dim {b}")
+        (points,) = ax.collections
+        assert torch.allclose(torch.tensor(points.get_offsets()), embedded[:, [a, b]].double())
+        labels = {text.get_text(): text for text in ax.texts}
+        assert sorted(labels) == sorted(WORDS) and len(ax.texts) == len(WORDS)
+        for word, vector in zip(WORDS, embedded.tolist(), strict=True):
+            assert labels[word].xy == pytest.approx((vector[a], vector[b])), "at its own point"
+        assert labels["fox"].get_weight() == "bold" and labels["dog"].get_weight() == "normal"
+        boxes = [text.get_window_extent(renderer) for text in ax.texts]
+        assert not overlapping(boxes), f"labels overlap in dim {a} and dim {b}"
+        inside = ax.get_window_extent(renderer)
+        assert all(inside.x0 <= box.x0 and box.x1 <= inside.x1 for box in boxes)
+        dots = ax.transData.transform(embedded[:, [a, b]].numpy())
+        for box, text in zip(boxes, ax.texts, strict=True):  # no label covers another's point
+            others = [d for d, w in zip(dots, WORDS, strict=True) if w != text.get_text()]
+            assert not any(box.contains(x, y) for x, y in others), text.get_text()
     assert figures.render_png(fig) == figures.render_png(
         lesson.word_vectors_figure(embedded, WORDS, highlight=3)
     ), "deterministic PNG"
+
+
+@pytest.mark.parametrize(
+    ("shares", "expected"),
+    [
+        ([0.2, 0.8], [0.2, 0.8]),  # far apart: each label under its dot
+        ([0.5, 0.5], [0.5 - 0.0425, 0.5 + 0.0425]),  # a tie: pushed apart evenly, in row order
+        ([0.0, 0.01], [0.0, 0.085]),  # at the end of the line: kept on it
+        ([0.6, 0.3, 0.32], [0.6, 0.2675, 0.3525]),  # the dots' order, whatever the rows' order
+    ],
+)
+def test_spread_labels_keeps_order_and_distance(shares: list[float], expected: list[float]) -> None:
+    assert lesson.spread_labels(shares) == pytest.approx(expected)
 
 
 def test_the_lessons_heatmap_shows_every_number(embedded: torch.Tensor) -> None:
@@ -126,7 +163,7 @@ def test_drive_embedding_explorer(embedded: torch.Tensor) -> None:
     (word,) = explorer.controls.values()
     assert isinstance(word, widgets.Dropdown) and "course-word" in word._dom_classes
     assert word.options == tuple(WORDS) and word.value == "fox" and word.description == "Word:"
-    assert explorer.picture.layout.height == "130px"
+    assert explorer.picture.layout.height == "190px"
     assert explorer.fallback == (
         "[Embedding explorer: pick a word to see its id and its vector. It needs a live "
         "kernel (JupyterLab or Binder); the picture below shows its starting state.]"
@@ -139,10 +176,15 @@ def test_drive_embedding_explorer(embedded: torch.Tensor) -> None:
     )
     assert picture_labels(explorer.picture.value) == [
         "Three number lines, one per dimension of the word vectors: every word is a grey dot, "
-        "'fox' is orange at 0.1794, 1.8951, 0.4954."
+        "named below its line (the names in the dots' order, each joined to its dot by a thin "
+        "line); 'fox' is orange at 0.1794, 1.8951, 0.4954."
     ]
     text = picture_text(explorer.picture.value)
     assert "'fox' (orange) among the other words (grey)" in text and "dimension 2" in text
+    assert text.split("dimension 0 ")[1].split(" dimension 1")[0] == (
+        "The quick brown fox jumps over a lazy dog 0.1794"
+    ), "every dot named (in row order in the page; placed in the dots' order)"
+    assert_every_dot_is_named(explorer.view.picture, embedded)
     word.value = "quick"
     assert explorer.shown_text() == (
         "word: 'quick'   id: 8   position in the sentence: 1\n"
@@ -161,6 +203,26 @@ def test_drive_embedding_explorer(embedded: torch.Tensor) -> None:
         assert list(picture.lines) == ["dimension 0", "dimension 1", "dimension 2"]
         assert torch.allclose(torch.tensor(list(picture.lines.values())), embedded.T)
         assert picture.title == f"{choice!r} (orange) among the other words (grey)"
+        assert picture.words == tuple(WORDS)
+
+
+def assert_every_dot_is_named(picture: Any, embedded: torch.Tensor) -> None:
+    """The snapshot names every dot of every line once, below it, and no two names overlap."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    fig = figures.figure(picture)
+    renderer = FigureCanvasAgg(fig).get_renderer()
+    (ax,) = fig.axes
+    names = [t for t in ax.texts if t.get_text() in WORDS]
+    assert len(names) == 3 * len(WORDS)
+    for line in range(3):  # line 0 (dimension 0) is the top one, at y = 2
+        shown = names[line * len(WORDS) : (line + 1) * len(WORDS)]
+        assert [t.get_text() for t in shown] == WORDS
+        assert all(t.get_position()[1] < 2 - line for t in shown), "below its line"
+        order = sorted(WORDS, key=lambda w: embedded[WORDS.index(w), line].item())
+        assert [t.get_text() for t in sorted(shown, key=lambda t: t.get_position()[0])] == order
+    assert not overlapping([t.get_window_extent(renderer) for t in ax.texts])
+    assert [t.get_weight() for t in names].count("bold") == 3, "the chosen word's three names"
 
 
 # ---- exercise checks -----------------------------------------------------------------------
@@ -278,3 +340,21 @@ BAD_INPUT = [
     (lambda: figures.heatmap_figure(**(HEATMAP | {"rows": ["a"]})), ValueError, "rows and columns must label the matrix's 2 rows and 3 columns; got 1 row labels and 3 column labels"),
     (lambda: figures.heatmap_figure(**(HEATMAP | {"highlight_row": 2})), ValueError, "highlight_row must be from 0 to 1; got 2"),
 ]  # fmt: skip
+
+
+def test_only_plain_gradient_descent_leaves_unused_rows_alone() -> None:
+    """Lesson 2's claim: the rows of words that do not occur get a gradient of zero, so plain
+    gradient descent leaves them unchanged, while weight decay (or momentum from earlier steps)
+    still moves them."""
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(123)
+        table = torch.nn.Embedding(10, 3)
+    before = table.weight.detach().clone()
+    table(torch.tensor([0, 8, 2])).sum().backward()
+    assert table.weight.grad[[1, 3, 4, 5, 6, 7, 9]].abs().sum() == 0
+    torch.optim.SGD(table.parameters(), lr=0.1).step()
+    assert torch.equal(table.weight.detach()[9], before[9]) and not torch.equal(
+        table.weight.detach()[0], before[0]
+    )
+    torch.optim.SGD(table.parameters(), lr=0.1, weight_decay=0.1).step()
+    assert not torch.equal(table.weight.detach()[9], before[9]), "weight decay moves unused rows"

@@ -14,6 +14,7 @@ import pytest
 import torch
 from article_reference import run_article
 from course import NOTEBOOKS, figure_text, picture_labels, picture_text, read, text_of
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 
 import helpers
 from helpers.lessons import l03_query_key_value as lesson
@@ -90,9 +91,32 @@ def panels(d_k: int, d_v: int) -> list[str]:
     shapes = {"X": (9, 3), "W_Q": (3, d_k), "W_K": (3, d_k), "W_V": (3, d_v)}
     shapes |= {"Q": (9, d_k), "K": (9, d_k), "V": (9, d_v)}
     return [
-        f"{name}, a {rows}×{columns} matrix, as coloured cells (cividis: dark low, yellow high)."
+        f"{name}, a {rows}×{columns} matrix, every number printed in its cell on one colour "
+        "scale (cividis: dark low, yellow high)."
         for name, (rows, columns) in shapes.items()
     ]
+
+
+def assert_snapshot_is_labelled(picture: Any, article: dict[str, Any]) -> None:
+    """The snapshot (the figure of the explorer's picture) prints every number of every matrix
+    in its cell, names X's rows by their words and numbers every other row and column from 0."""
+    fig = figure(picture)
+    x, w_q, w_k, w_v, q, k, v = fig.axes[0], *fig.axes[2:5], *fig.axes[6:]
+    for ax, matrix in zip((x, w_q, w_k, w_v, q, k, v), ("embedded_sentence", "W_query", "W_key",
+                          "W_value", "query", "key", "value"), strict=True):  # fmt: skip
+        values = article[matrix].detach()
+        cells = [t.get_text() for t in ax.texts]
+        assert cells == [f"{n:.2f}".replace("-0.00", "0.00") for n in values.flatten().tolist()]
+        columns = [t.get_text() for t in ax.get_xticklabels()]
+        assert columns == [str(j) for j in range(values.shape[1])], matrix
+        rows = [t.get_text() for t in ax.get_yticklabels()]
+        expected = {"embedded_sentence": WORDS}.get(matrix, ["0", "1", "2"] if matrix[0] == "W"
+                                                     else [])  # fmt: skip
+        assert rows == expected, matrix
+    renderer = FigureCanvasAgg(fig).get_renderer()
+    for ax in fig.axes:  # every printed number fits inside its cell (no two overlap)
+        boxes = [t.get_window_extent(renderer) for t in ax.texts]
+        assert not any(a.overlaps(b) for i, a in enumerate(boxes) for b in boxes[i + 1 :])
 
 
 def fmt(t: torch.Tensor) -> str:
@@ -115,14 +139,15 @@ def test_drive_projection_explorer(article: dict[str, Any]) -> None:
         "       value [-0.2546, -0.2608, -0.1544, -0.2801]"
     )
     assert picture_labels(explorer.picture.value) == panels(2, 4)
-    assert picture_text(explorer.picture.value) == (
-        "X (9×3) The quick brown fox jumps over a lazy dog @ W_Q (3×2) W_K (3×2) W_V (3×4) "
-        "= Q (9×2) K (9×2) V (9×4)"
-    )
+    shown = picture_text(explorer.picture.value)
+    assert shown.startswith("X (9×3) 0 1 2 The 0.34 -0.18 -0.30 quick 0.50 -1.57 0.97")
+    assert " @ W_Q (3×2) 0 1 0 0.30 0.52 1 0.25 0.69 2 0.07 0.87 W_K (3×2) " in shown
+    assert " = Q (9×2) 0 1 0.03 -0.21 " in shown and shown.endswith("-1.21 -0.49 -1.01 -1.40")
     _x, w_q, _w_k, w_v, _q, _k, v = (p for p in explorer.view.picture.parts if hasattr(p, "values"))
     assert torch.equal(torch.tensor(w_q.values), article["W_query"].detach())
     assert torch.allclose(torch.tensor(v.values), article["value"])
     assert "W_V (3×4)" in figure_text(figure(explorer.view.picture))
+    assert_snapshot_is_labelled(explorer.view.picture, article)
 
     d_k.value, d_v.value, seed.value = 3, 1, 7
     torch.manual_seed(7)

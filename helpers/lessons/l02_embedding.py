@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import functools
+import html
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -24,9 +26,9 @@ from helpers.ui.answers import (
     read_tensor,
     shape_of,
 )
-from helpers.ui.charts import NumberLines
+from helpers.ui.charts import RULE, NumberLines
 from helpers.ui.explore import Explorer, View, dropdown, explore
-from helpers.ui.pictures import BLUE, GREY, INK, ORANGE
+from helpers.ui.pictures import BLUE, GREY, INK, MUTED, ORANGE, PX, html_picture, title_html
 from helpers.ui.strings import translator
 from helpers.vocabulary import build_vocabulary, encode, split_words
 
@@ -45,9 +47,55 @@ def course() -> tuple[list[str], dict[str, int], torch.Tensor]:
 # ---- picture ---------------------------------------------------------------------------
 
 
+def _label_points(
+    ax: Any, xs: Sequence[float], ys: Sequence[float], words: Sequence[str], highlight: int | None
+) -> None:
+    """Write each word beside its point, at the first of eight places around it where the label
+    overlaps no other label, no other point and stays inside the axes (measured, not guessed)."""
+    ax.apply_aspect()  # the axes' final box (equal aspect), before anything is measured
+    renderer = ax.figure.canvas.get_renderer()
+    inside = ax.get_window_extent(renderer)
+    dots = ax.transData.transform(np.column_stack([xs, ys]))  # (n, 2) in display pixels
+    radius = 5 * ax.figure.dpi / 72
+    taken: list[Any] = []
+    places = [(6, 0, "left", "center"), (-6, 0, "right", "center"), (0, 6, "center", "bottom"),
+              (0, -6, "center", "top"), (5, 5, "left", "bottom"), (-5, 5, "right", "bottom"),
+              (5, -5, "left", "top"), (-5, -5, "right", "top")]  # fmt: skip
+    order = ([highlight] if highlight is not None else []) + [
+        row for row in range(len(words)) if row != highlight
+    ]
+    for row in order:
+        chosen = row == highlight
+        best, least = None, None
+        for dx, dy, ha, va in places:
+            label = ax.annotate(words[row], (xs[row], ys[row]), xytext=(dx, dy),
+                                textcoords="offset points", ha=ha, va=va, color=INK,
+                                fontsize=9.5 if chosen else 8.5,
+                                weight="bold" if chosen else "normal")  # fmt: skip
+            box = label.get_window_extent(renderer)
+            clash = sum(box.overlaps(other) for other in taken)
+            clash += sum(
+                box.x0 - radius < px < box.x1 + radius and box.y0 - radius < py < box.y1 + radius
+                for k, (px, py) in enumerate(dots)
+                if k != row
+            )
+            clash += not (inside.x0 <= box.x0 and box.x1 <= inside.x1
+                          and inside.y0 <= box.y0 and box.y1 <= inside.y1)  # fmt: skip
+            if least is None or clash < least:
+                if best is not None:
+                    best[0].remove()
+                best, least = (label, box), clash
+            else:
+                label.remove()
+            if clash == 0:
+                break
+        taken.append(best[1])
+
+
 def word_vectors_figure(vectors: Any, words: Sequence[str], highlight: int | None = None) -> Figure:
-    """Each row of ``vectors`` (n, 3) as a labelled point and an arrow from 0 in 3-D, row
-    ``highlight`` in orange. Introduced in 02_embedding.ipynb ("Picture")."""
+    """Each row of ``vectors`` (n, 3) as a labelled point, seen along each pair of dimensions
+    (dim 0 and dim 1, dim 0 and dim 2, dim 1 and dim 2), row ``highlight`` in orange.
+    Introduced in 02_embedding.ipynb ("Picture")."""
     values = vectors.detach().numpy() if hasattr(vectors, "detach") else vectors  # (n, 3)
     if not isinstance(values, np.ndarray) or values.ndim != 2 or values.size == 0:
         raise TypeError(_("vectors must be a non-empty 2-D tensor of numbers; got {got}.",
@@ -62,24 +110,127 @@ def word_vectors_figure(vectors: Any, words: Sequence[str], highlight: int | Non
     if highlight is not None and not 0 <= highlight < len(words):
         raise ValueError(_("highlight must be from 0 to {last}; got {got}.",
                            last=len(words) - 1, got=highlight))  # fmt: skip
-    fig = Figure(figsize=(6.4, 5.4))
-    ax = fig.add_subplot(projection="3d")
-    for row, (word, (x, y, z)) in enumerate(zip(words, values, strict=True)):
-        chosen = row == highlight
-        ink = ORANGE if chosen else BLUE
-        ax.plot([0, x], [0, y], [0, z], color=ink, lw=2.2 if chosen else 1, alpha=0.6)
-        ax.scatter([x], [y], [z], color=ink, s=70 if chosen else 30, depthshade=False)
-        ax.text(x, y, z, f" {word}", fontsize=11 if chosen else 9.5, color=INK,
-                weight="bold" if chosen else "normal")  # fmt: skip
-    ax.scatter([0], [0], [0], color=GREY, s=12, depthshade=False)
-    ax.set(xlabel=_("dimension 0"), ylabel=_("dimension 1"), zlabel=_("dimension 2"))
-    ax.view_init(elev=22, azim=-58)
-    ax.set_title(_("Each word is a point in 3-D (an arrow from the origin)"), fontsize=11)
-    fig.subplots_adjust(left=0.0, right=0.95, bottom=0.03, top=0.95)
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    fig = Figure(figsize=(10.6, 3.9))
+    FigureCanvasAgg(fig)  # a renderer, to measure the labels
+    limit = 1.2 * float(np.abs(values).max())
+    for panel, (a, b) in enumerate(((0, 1), (0, 2), (1, 2))):
+        ax = fig.add_axes((0.055 + panel * 0.33, 0.13, 0.27, 0.74))
+        ax.axhline(0, color=GREY, lw=0.8, ls=":", zorder=0)
+        ax.axvline(0, color=GREY, lw=0.8, ls=":", zorder=0)
+        inks = [ORANGE if row == highlight else BLUE for row in range(len(words))]
+        sizes = [70 if row == highlight else 30 for row in range(len(words))]
+        ax.scatter(values[:, a], values[:, b], c=inks, s=sizes, zorder=2)
+        ax.set(xlim=(-limit, limit), ylim=(-limit, limit), aspect="equal")
+        ax.set_xlabel(_("dim {d}", d=a), fontsize=9)
+        ax.set_ylabel(_("dim {d}", d=b), fontsize=9, labelpad=1)
+        ax.tick_params(labelsize=7.5)
+        ax.set_title(_("dim {a} and dim {b}", a=a, b=b), fontsize=9.5)
+        _label_points(ax, values[:, a].tolist(), values[:, b].tolist(), words, highlight)
+    fig.suptitle(_("Each word is a point in 3-D, seen here along each pair of dimensions"),
+                 fontsize=11, y=0.975)  # fmt: skip
     return fig
 
 
 # ---- explorer --------------------------------------------------------------------------
+
+LABEL_GAP = 0.085  # the least distance between two word labels, as a share of a line's length
+
+
+def spread_labels(shares: Sequence[float], gap: float = LABEL_GAP) -> list[float]:
+    """Where to write the labels of dots at ``shares`` (0 to 1 along a line): as near each dot
+    as possible, in the dots' order, at least ``gap`` apart and within 0 to 1 (least squares,
+    pooling adjacent violators)."""
+    order = sorted(range(len(shares)), key=lambda k: (shares[k], k))
+    blocks: list[list[float]] = []  # [sum of targets, count], targets shifted by rank × gap
+    for rank, k in enumerate(order):
+        blocks.append([shares[k] - rank * gap, 1])
+        while len(blocks) > 1 and blocks[-2][0] / blocks[-2][1] > blocks[-1][0] / blocks[-1][1]:
+            total, count = blocks.pop()
+            blocks[-1][0] += total
+            blocks[-1][1] += count
+    shifted = [total / count for total, count in blocks for _k in range(int(count))]
+    placed = [s + rank * gap for rank, s in enumerate(shifted)]
+    last = len(placed) - 1
+    placed = [max(p, rank * gap) for rank, p in enumerate(placed)]
+    placed = [min(p, 1 - (last - rank) * gap) for rank, p in enumerate(placed)]
+    where = [0.0] * len(shares)
+    for rank, k in enumerate(order):
+        where[k] = placed[rank]
+    return where
+
+
+@dataclass(frozen=True)
+class WordNumberLines(NumberLines):
+    """Number lines whose dots are named: each word written below its line, in the dots'
+    order and spread so no two overlap, joined to its dot by a thin line."""
+
+    words: tuple[str, ...] = ()
+
+    def share(self, value: float) -> float:
+        return 0.5 + 0.5 * max(-1.0, min(1.0, value / self.span()))
+
+    def labels(self, values: Sequence[float]) -> list[tuple[float, float]]:
+        """(dot, label) positions of every word on one line, as shares of its length."""
+        dots = [self.share(v) for v in values]
+        return list(zip(dots, spread_labels(dots), strict=True))
+
+    def html(self) -> str:
+        limit = self.span()
+
+        def at(share: float, style: str, text: str = "") -> str:
+            return f'<span style="position:absolute;left:{100 * share:.2f}%;{style}">{text}</span>'
+
+        parts = [
+            f'<div style="position:relative;height:10px;margin-left:90px;width:{self.width}px;'
+            f'font-size:9px;color:{MUTED}">'
+            f'<span style="position:absolute;left:0">{-limit:.2f}</span>'
+            f'<span style="position:absolute;left:50%;transform:translateX(-50%)">0</span>'
+            f'<span style="position:absolute;right:0">{limit:.2f}</span></div>'
+        ]
+        zero = f"position:absolute;left:50%;top:0;height:24px;border-left:1px dotted {GREY}"
+        track = f"position:relative;width:{self.width}px;height:44px;background:{RULE}"
+        dot = f"width:6px;height:6px;margin-left:-3px;border-radius:50%;background:{GREY}"
+        big = f"width:11px;height:11px;margin-left:-6px;border-radius:50%;background:{ORANGE}"
+        for name, values in self.lines.items():
+            lines, marks = [], [f'<span style="{zero}"></span>']
+            for row, (share, label) in enumerate(self.labels(values)):
+                x0, x1 = share * self.width, label * self.width
+                lines.append(f'<line x1="{x0:.1f}" y1="19" x2="{x1:.1f}" y2="30" '
+                             f'stroke="{GREY}" stroke-width="0.8"/>')  # fmt: skip
+                marks.append(at(share, f"top:12px;{dot};opacity:0.7"))
+                weight = "font-weight:bold;" if row == self.marked else ""
+                marks.append(at(label, f"top:30px;transform:translateX(-50%);font-size:9px;"
+                                       f"{weight}", html.escape(self.words[row])))  # fmt: skip
+            if self.marked is not None:
+                share, value = self.share(values[self.marked]), values[self.marked]
+                marks.append(at(share, f"top:9px;{big};border:1px solid {INK}"))
+                marks.append(at(share, "top:-2px;transform:translateX(-50%);font-size:9px",
+                                f"{value:.4f}"))  # fmt: skip
+            svg = (f'<svg width="{self.width}" height="44" style="position:absolute;left:0;'
+                   f'top:0">{"".join(lines)}</svg>')  # fmt: skip
+            parts.append(
+                '<div style="display:flex;align-items:flex-start;height:44px"><div style="width:86px;'
+                f'padding:9px 4px 0 0;text-align:right;font-size:10px">{html.escape(name)}</div>'
+                f'<div style="{track}">{svg}{"".join(marks)}</div></div>'
+            )
+        return html_picture(self.description, title_html(self.title) + "".join(parts))
+
+    def size(self) -> tuple[float, float]:
+        return self.width * PX * 1.3 + 1.2, 0.8 * len(self.lines) + 0.9
+
+    def draw(self, ax: Any) -> None:
+        super().draw(ax)
+        limit, count = self.span(), len(self.lines)
+        for k, values in enumerate(self.lines.values()):
+            y = count - 1 - k
+            for row, (dot, label) in enumerate(self.labels(values)):
+                x0, x1 = (2 * dot - 1) * limit, (2 * label - 1) * limit
+                ax.plot([x0, x1], [y - 0.08, y - 0.3], color=GREY, lw=0.6, zorder=1)
+                ax.text(x1, y - 0.33, self.words[row], ha="center", va="top", fontsize=7.5,
+                        color=INK, weight="bold" if row == self.marked else "normal")  # fmt: skip
+        ax.set_ylim(-0.75, count - 0.1)
 
 
 def render_embedding(word: str) -> View:
@@ -96,11 +247,14 @@ def render_embedding(word: str) -> View:
           id=token_id, position=position),
         _("length of the vector: {length:.4f}", length=vector.norm().item()),
     ])  # fmt: skip
-    picture = NumberLines(
+    picture = WordNumberLines(
         {_("dimension {d}", d=d): column for d, column in enumerate(embedded.T.tolist())},
         marked=position, title=_("{word!r} (orange) among the other words (grey)", word=word),
         description=_("Three number lines, one per dimension of the word vectors: every word "
-                      "is a grey dot, {word!r} is orange at {numbers}.", word=word, numbers=numbers),
+                      "is a grey dot, named below its line (the names in the dots' order, each "
+                      "joined to its dot by a thin line); {word!r} is orange at {numbers}.",
+                      word=word, numbers=numbers),
+        words=tuple(words),
     )  # fmt: skip
     return View(text, picture)
 
@@ -110,6 +264,7 @@ def embedding_explorer() -> Explorer:
     Introduced in 02_embedding.ipynb ("Explore")."""
     return explore(
         render_embedding,
+        height="190px",
         word=dropdown("word", _("Word:"), course()[0], "fox"),
         fallback=_(
             "[Embedding explorer: pick a word to see its id and its vector. It needs a "

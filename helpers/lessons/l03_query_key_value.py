@@ -33,8 +33,8 @@ def _panel(name: str, values: Any, among: Collection, rows: Any = None, **style:
     size = f"{values.shape[0]}×{values.shape[1]}"
     return Heatmap(
         values.tolist(),
-        _("{name}, a {size} matrix, as coloured cells (cividis: dark low, yellow high).",
-          name=name, size=size),
+        _("{name}, a {size} matrix, every number printed in its cell on one colour scale "
+          "(cividis: dark low, yellow high).", name=name, size=size),
         rows=rows, title=f"{name} ({size})", low=min(float(m.min()) for m in among),
         high=max(float(m.max()) for m in among), **style,
     )  # fmt: skip
@@ -106,8 +106,10 @@ def render_projections(d_k: int, d_v: int, seed: int) -> View:
         indent + _("value {vector}", vector=first["V"]),
     ])  # fmt: skip
     matrices = {"X": x, **weights, **results}
-    panels = [_panel(name, m, matrices.values(), words if name == "X" else None, cell=(12, 15))
-              for name, m in matrices.items()]  # fmt: skip
+    dims = [str(d) for d in range(max(D, d_k, d_v))]  # dimensions, numbered from 0
+    panels = [_panel(name, m, matrices.values(), words if name == "X" else dims[: m.shape[0]]
+                     if name.startswith("W") else None, cell=(12, 15), number_format=".2f",
+                     columns=dims[: m.shape[1]]) for name, m in matrices.items()]  # fmt: skip
     picture = Row((panels[0], Sign("@"), *panels[1:4], Sign("="), *panels[4:]), gap=8,
                   rows_to_scale=True)  # fmt: skip
     return View(text, picture)
