@@ -44,6 +44,9 @@ RIGHT_ANSWERS = {
     "check_causal_weights": lambda: F.softmax(
         article_tensors()["attention_scores"].masked_fill(LATER, float("-inf")), dim=-1
     ),
+    "check_shifted_weights": lambda: F.softmax(
+        article_tensors()["attention_scores"][3] + 10, dim=-1
+    ),
 }
 """The right answer of each exercise, computed from the article's code (tests/test_toolkit.py)."""
 
@@ -254,3 +257,18 @@ BAD_INPUT = [
     (lambda: lesson.weights_bars(SQUARE, ["a", "b", "c"], "0"), TypeError, "query_index must be an int from 0 to 2; got '0' (type str)"),
 ]  # fmt: skip
 """What a learner might wrongly give the lesson's functions, and what the error must say."""
+
+
+def test_check_shifted_weights(article: dict[str, Any]) -> None:
+    check = lesson.check_shifted_weights
+    scores = article["attention_scores"].detach()[3]  # (9,)
+    shifted = F.softmax(scores + 10, dim=-1)
+    assert torch.allclose(shifted, F.softmax(scores, dim=-1)), "the shift changes nothing"
+    assert verdict(check, shifted).startswith("Correct! the same weights as before")
+    assert verdict(check, shifted.tolist()).startswith("Correct!")
+    assert "you added 10 to the weights" in verdict(check, shifted + 10)
+    assert "multiplying sharpens them" in verdict(check, F.softmax(scores * 10, dim=-1))
+    assert "not yet divided by their sum" in verdict(check, (scores + 10).exp())
+    assert "the weights do not become equal" in verdict(check, torch.full((9,), 1 / 9))
+    assert "not the weights of 'fox' after the shift" in verdict(check, shifted.flip(0))
+    assert "your answer has shape (9, 9)" in verdict(check, torch.zeros(9, 9))

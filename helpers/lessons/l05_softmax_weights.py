@@ -11,7 +11,16 @@ import torch
 from helpers._validate import describe, require_index
 from helpers.attention import attention_weights
 from helpers.lessons import course
-from helpers.ui.answers import Verdict, close, exercise_check, judge, not_yet, read_tensor, shape_of
+from helpers.ui.answers import (
+    Verdict,
+    close,
+    exercise_check,
+    judge,
+    mistake,
+    not_yet,
+    read_tensor,
+    shape_of,
+)
 from helpers.ui.charts import Bars
 from helpers.ui.explore import Explorer, View, checkbox, dropdown, explore, slider
 from helpers.ui.pictures import Heatmap, Row
@@ -211,3 +220,31 @@ def check_causal_weights(answer: Any) -> Verdict:
             _("mask the scores before the softmax, not the weights after it."),
         )
     return not_yet(_("these are not the masked weights."), hint)
+
+
+@exercise_check(_("softmax only sees the differences between a row's scores."))
+def check_shifted_weights(answer: Any) -> Verdict:
+    """Exercise 4 of 05_softmax_weights.ipynb: the weights of 'fox' after adding 10 to every one
+    of its scores, predicted rather than recomputed, within 1e-4."""
+    scores = course().scores.detach()[3]  # (9,): 'fox''s scaled scores
+    right = torch.softmax(scores, dim=-1)  # adding 10 changes nothing
+    hint = _("every exp(s + 10) is exp(s) times the same e^10, and the division by the sum "
+             "cancels it.")  # fmt: skip
+    tensor, problem = read_tensor(answer, (9,), _("the weights of 'fox'"), hint)
+    if problem:
+        return problem
+    done = _("the same weights as before: adding one number to a whole row multiplies every "
+             "exp by the same factor, and the division cancels it. That is why subtracting the "
+             "maximum is safe, and why a bias added to a whole row of scores changes nothing "
+             "(lesson 13's b_k).")  # fmt: skip
+    if verdict := judge(tensor, right, done, hint):
+        return verdict
+    return mistake(tensor, [
+        (right + 10, _("you added 10 to the weights; the 10 goes into the scores, before the "
+                       "softmax."), None),
+        (torch.softmax(scores * 10, dim=-1), _("these are the weights of 10 times the scores: "
+         "multiplying sharpens them, adding does not."), None),
+        ((scores + 10).exp(), _("these are the exps, not yet divided by their sum."), None),
+        (torch.full((9,), 1 / 9), _("the weights do not become equal: adding the same number "
+                                     "keeps every difference between the scores."), None),
+    ]) or not_yet(_("these are not the weights of 'fox' after the shift."), hint)  # fmt: skip
