@@ -17,7 +17,7 @@ from course import NOTEBOOKS, figure_text, picture_labels, picture_text, read, t
 
 from helpers.lessons import l02_embedding as lesson
 from helpers.ui import figures
-from helpers.ui.charts import NumberLines
+from helpers.ui.charts import NumberLines, spread_labels
 
 WORDS = ["The", "quick", "brown", "fox", "jumps", "over", "a", "lazy", "dog"]
 
@@ -132,7 +132,7 @@ def test_word_vectors_figure_shows_each_pair_of_dimensions_with_every_word_named
     ],
 )
 def test_spread_labels_keeps_order_and_distance(shares: list[float], expected: list[float]) -> None:
-    assert lesson.spread_labels(shares) == pytest.approx(expected)
+    assert spread_labels(shares) == pytest.approx(expected)
 
 
 def test_the_lessons_heatmap_shows_every_number(embedded: torch.Tensor) -> None:

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import functools
-import html
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -26,9 +24,9 @@ from helpers.ui.answers import (
     read_tensor,
     shape_of,
 )
-from helpers.ui.charts import RULE, NumberLines
+from helpers.ui.charts import NumberLines
 from helpers.ui.explore import Explorer, View, dropdown, explore
-from helpers.ui.pictures import BLUE, GREY, INK, MUTED, ORANGE, PX, html_picture, title_html
+from helpers.ui.pictures import BLUE, GREY, INK, ORANGE
 from helpers.ui.strings import translator
 from helpers.vocabulary import build_vocabulary, encode, split_words
 
@@ -135,103 +133,6 @@ def word_vectors_figure(vectors: Any, words: Sequence[str], highlight: int | Non
 
 # ---- explorer --------------------------------------------------------------------------
 
-LABEL_GAP = 0.085  # the least distance between two word labels, as a share of a line's length
-
-
-def spread_labels(shares: Sequence[float], gap: float = LABEL_GAP) -> list[float]:
-    """Where to write the labels of dots at ``shares`` (0 to 1 along a line): as near each dot
-    as possible, in the dots' order, at least ``gap`` apart and within 0 to 1 (least squares,
-    pooling adjacent violators)."""
-    order = sorted(range(len(shares)), key=lambda k: (shares[k], k))
-    blocks: list[list[float]] = []  # [sum of targets, count], targets shifted by rank × gap
-    for rank, k in enumerate(order):
-        blocks.append([shares[k] - rank * gap, 1])
-        while len(blocks) > 1 and blocks[-2][0] / blocks[-2][1] > blocks[-1][0] / blocks[-1][1]:
-            total, count = blocks.pop()
-            blocks[-1][0] += total
-            blocks[-1][1] += count
-    shifted = [total / count for total, count in blocks for _k in range(int(count))]
-    placed = [s + rank * gap for rank, s in enumerate(shifted)]
-    last = len(placed) - 1
-    placed = [max(p, rank * gap) for rank, p in enumerate(placed)]
-    placed = [min(p, 1 - (last - rank) * gap) for rank, p in enumerate(placed)]
-    where = [0.0] * len(shares)
-    for rank, k in enumerate(order):
-        where[k] = placed[rank]
-    return where
-
-
-@dataclass(frozen=True)
-class WordNumberLines(NumberLines):
-    """Number lines whose dots are named: each word written below its line, in the dots'
-    order and spread so no two overlap, joined to its dot by a thin line."""
-
-    words: tuple[str, ...] = ()
-
-    def share(self, value: float) -> float:
-        return 0.5 + 0.5 * max(-1.0, min(1.0, value / self.span()))
-
-    def labels(self, values: Sequence[float]) -> list[tuple[float, float]]:
-        """(dot, label) positions of every word on one line, as shares of its length."""
-        dots = [self.share(v) for v in values]
-        return list(zip(dots, spread_labels(dots), strict=True))
-
-    def html(self) -> str:
-        limit = self.span()
-
-        def at(share: float, style: str, text: str = "") -> str:
-            return f'<span style="position:absolute;left:{100 * share:.2f}%;{style}">{text}</span>'
-
-        parts = [
-            f'<div style="position:relative;height:10px;margin-left:90px;width:{self.width}px;'
-            f'font-size:9px;color:{MUTED}">'
-            f'<span style="position:absolute;left:0">{-limit:.2f}</span>'
-            f'<span style="position:absolute;left:50%;transform:translateX(-50%)">0</span>'
-            f'<span style="position:absolute;right:0">{limit:.2f}</span></div>'
-        ]
-        zero = f"position:absolute;left:50%;top:0;height:24px;border-left:1px dotted {GREY}"
-        track = f"position:relative;width:{self.width}px;height:44px;background:{RULE}"
-        dot = f"width:6px;height:6px;margin-left:-3px;border-radius:50%;background:{GREY}"
-        big = f"width:11px;height:11px;margin-left:-6px;border-radius:50%;background:{ORANGE}"
-        for name, values in self.lines.items():
-            lines, marks = [], [f'<span style="{zero}"></span>']
-            for row, (share, label) in enumerate(self.labels(values)):
-                x0, x1 = share * self.width, label * self.width
-                lines.append(f'<line x1="{x0:.1f}" y1="19" x2="{x1:.1f}" y2="30" '
-                             f'stroke="{GREY}" stroke-width="0.8"/>')  # fmt: skip
-                marks.append(at(share, f"top:12px;{dot};opacity:0.7"))
-                weight = "font-weight:bold;" if row == self.marked else ""
-                marks.append(at(label, f"top:30px;transform:translateX(-50%);font-size:9px;"
-                                       f"{weight}", html.escape(self.words[row])))  # fmt: skip
-            if self.marked is not None:
-                share, value = self.share(values[self.marked]), values[self.marked]
-                marks.append(at(share, f"top:9px;{big};border:1px solid {INK}"))
-                marks.append(at(share, "top:-2px;transform:translateX(-50%);font-size:9px",
-                                f"{value:.4f}"))  # fmt: skip
-            svg = (f'<svg width="{self.width}" height="44" style="position:absolute;left:0;'
-                   f'top:0">{"".join(lines)}</svg>')  # fmt: skip
-            parts.append(
-                '<div style="display:flex;align-items:flex-start;height:44px"><div style="width:86px;'
-                f'padding:9px 4px 0 0;text-align:right;font-size:10px">{html.escape(name)}</div>'
-                f'<div style="{track}">{svg}{"".join(marks)}</div></div>'
-            )
-        return html_picture(self.description, title_html(self.title) + "".join(parts))
-
-    def size(self) -> tuple[float, float]:
-        return self.width * PX * 1.3 + 1.2, 0.8 * len(self.lines) + 0.9
-
-    def draw(self, ax: Any) -> None:
-        super().draw(ax)
-        limit, count = self.span(), len(self.lines)
-        for k, values in enumerate(self.lines.values()):
-            y = count - 1 - k
-            for row, (dot, label) in enumerate(self.labels(values)):
-                x0, x1 = (2 * dot - 1) * limit, (2 * label - 1) * limit
-                ax.plot([x0, x1], [y - 0.08, y - 0.3], color=GREY, lw=0.6, zorder=1)
-                ax.text(x1, y - 0.33, self.words[row], ha="center", va="top", fontsize=7.5,
-                        color=INK, weight="bold" if row == self.marked else "normal")  # fmt: skip
-        ax.set_ylim(-0.75, count - 0.1)
-
 
 def render_embedding(word: str) -> View:
     """The word's id, position and vector, and its place on each dimension among the others."""
@@ -247,7 +148,7 @@ def render_embedding(word: str) -> View:
           id=token_id, position=position),
         _("length of the vector: {length:.4f}", length=vector.norm().item()),
     ])  # fmt: skip
-    picture = WordNumberLines(
+    picture = NumberLines(
         {_("dimension {d}", d=d): column for d, column in enumerate(embedded.T.tolist())},
         marked=position, title=_("{word!r} (orange) among the other words (grey)", word=word),
         description=_("Three number lines, one per dimension of the word vectors: every word "

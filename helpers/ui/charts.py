@@ -6,6 +6,7 @@ Introduced in 01_vocabulary.ipynb (token boxes), 02_embedding.ipynb (number line
 from __future__ import annotations
 
 import html
+from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import cycle
 from typing import Any
@@ -94,9 +95,37 @@ class Bars:
         axes_off(ax, self.title)
 
 
+LABEL_GAP = 0.085  # the least distance between two word labels, as a share of a line's length
+
+
+def spread_labels(shares: Sequence[float], gap: float = LABEL_GAP) -> list[float]:
+    """Where to write the labels of dots at ``shares`` (0 to 1 along a line): as near each dot
+    as possible, in the dots' order, at least ``gap`` apart and within 0 to 1 (least squares,
+    pooling adjacent violators). Introduced in 02_embedding.ipynb ("Explore")."""
+    order = sorted(range(len(shares)), key=lambda k: (shares[k], k))
+    blocks: list[list[float]] = []  # [sum of targets, count], targets shifted by rank × gap
+    for rank, k in enumerate(order):
+        blocks.append([shares[k] - rank * gap, 1])
+        while len(blocks) > 1 and blocks[-2][0] / blocks[-2][1] > blocks[-1][0] / blocks[-1][1]:
+            total, count = blocks.pop()
+            blocks[-1][0] += total
+            blocks[-1][1] += count
+    shifted = [total / count for total, count in blocks for _k in range(int(count))]
+    placed = [s + rank * gap for rank, s in enumerate(shifted)]
+    last = len(placed) - 1
+    placed = [max(p, rank * gap) for rank, p in enumerate(placed)]
+    placed = [min(p, 1 - (last - rank) * gap) for rank, p in enumerate(placed)]
+    where = [0.0] * len(shares)
+    for rank, k in enumerate(order):
+        where[k] = placed[rank]
+    return where
+
+
 @dataclass(frozen=True)
 class NumberLines:
-    """A number line per entry of ``lines``, each number a dot; the ``marked`` ones large."""
+    """A number line per entry of ``lines``, each number a dot; the ``marked`` ones large. With
+    ``words``, every dot is named below its line, the names in the dots' order and spread so no
+    two overlap, each joined to its dot by a thin line (02_embedding.ipynb's explorer)."""
 
     lines: dict[str, list[float]]
     description: str
@@ -105,17 +134,26 @@ class NumberLines:
     colours: tuple[str, ...] = (GREY,)
     limit: float | None = None
     width: int = 520
+    words: tuple[str, ...] = ()
 
     def span(self) -> float:
         flat = [abs(v) for values in self.lines.values() for v in values]
         return float(self.limit) if self.limit is not None else 1.15 * max([*flat, 1e-12])
 
-    def html(self) -> str:
-        limit = self.span()
+    def share(self, value: float) -> float:
+        """Where ``value`` lies along a line, from 0 (-span) to 1 (+span)."""
+        return 0.5 + 0.5 * max(-1.0, min(1.0, value / self.span()))
 
-        def at(value: float, style: str, text: str = "") -> str:
-            left = f"{50 + 50 * max(-1.0, min(1.0, value / limit)):.2f}%"
-            return f'<span style="position:absolute;left:{left};{style}">{text}</span>'
+    def labels(self, values: Sequence[float]) -> list[tuple[float, float]]:
+        """(dot, name) positions of every word on one line, as shares of its length."""
+        dots = [self.share(v) for v in values]
+        return list(zip(dots, spread_labels(dots), strict=True))
+
+    def html(self) -> str:
+        limit, height = self.span(), 44 if self.words else 24
+
+        def at(share: float, style: str, text: str = "") -> str:
+            return f'<span style="position:absolute;left:{100 * share:.2f}%;{style}">{text}</span>'
 
         parts = [
             f'<div style="position:relative;height:10px;margin-left:90px;width:{self.width}px;'
@@ -124,27 +162,39 @@ class NumberLines:
             f'<span style="position:absolute;left:50%;transform:translateX(-50%)">0</span>'
             f'<span style="position:absolute;right:0">{limit:.2f}</span></div>'
         ]
-        zero = f"position:absolute;left:50%;top:0;bottom:0;border-left:1px dotted {GREY}"
-        track = f"position:relative;width:{self.width}px;height:24px;background:{RULE}"
+        zero = f"position:absolute;left:50%;top:0;height:24px;border-left:1px dotted {GREY}"
+        track = f"position:relative;width:{self.width}px;height:{height}px;background:{RULE}"
+        big = f"width:11px;height:11px;margin-left:-6px;border-radius:50%;background:{ORANGE}"
         for (name, values), ink in zip(self.lines.items(), cycle(self.colours)):
             dot = f"width:6px;height:6px;margin-left:-3px;border-radius:50%;background:{ink}"
-            dots = [f'<span style="{zero}"></span>']
-            dots += [at(value, f"top:12px;{dot};opacity:0.7") for value in values]
+            strokes, marks = [], [f'<span style="{zero}"></span>']
+            for row, (share, label) in enumerate(self.labels(values)):
+                marks.append(at(share, f"top:12px;{dot};opacity:0.7"))
+                if self.words:
+                    x0, x1 = share * self.width, label * self.width
+                    strokes.append(f'<line x1="{x0:.1f}" y1="19" x2="{x1:.1f}" y2="30" '
+                                   f'stroke="{GREY}" stroke-width="0.8"/>')  # fmt: skip
+                    weight = "font-weight:bold;" if row == self.marked else ""
+                    marks.append(at(label, f"top:30px;transform:translateX(-50%);font-size:9px;"
+                                           f"{weight}", html.escape(self.words[row])))  # fmt: skip
             if self.marked is not None:
-                value = values[self.marked]
-                big = "width:11px;height:11px;margin-left:-6px;border-radius:50%;background:"
-                dots.append(at(value, f"top:9px;{big}{ORANGE};border:1px solid {INK}"))
-                dots.append(at(value, "top:-2px;transform:translateX(-50%);font-size:9px",
-                               f"{value:.4f}"))  # fmt: skip
+                share, value = self.share(values[self.marked]), values[self.marked]
+                marks.append(at(share, f"top:9px;{big};border:1px solid {INK}"))
+                marks.append(at(share, "top:-2px;transform:translateX(-50%);font-size:9px",
+                                f"{value:.4f}"))  # fmt: skip
+            svg = (f'<svg width="{self.width}" height="{height}" style="position:absolute;'
+                   f'left:0;top:0">{"".join(strokes)}</svg>') if strokes else ""  # fmt: skip
+            row_style = "align-items:flex-start" if self.words else "align-items:center"
+            name_style = "padding:9px 4px 0 0" if self.words else "padding-right:4px"
             parts.append(
-                '<div style="display:flex;align-items:center;height:24px"><div style="width:86px;'
-                f'padding-right:4px;text-align:right;font-size:10px">{html.escape(name)}</div>'
-                f'<div style="{track}">{"".join(dots)}</div></div>'
+                f'<div style="display:flex;{row_style};height:{height}px"><div style="width:86px;'
+                f'{name_style};text-align:right;font-size:10px">{html.escape(name)}</div>'
+                f'<div style="{track}">{svg}{"".join(marks)}</div></div>'
             )
         return html_picture(self.description, title_html(self.title) + "".join(parts))
 
     def size(self) -> tuple[float, float]:
-        return self.width * PX * 1.3 + 1.2, 0.45 * len(self.lines) + 0.9
+        return self.width * PX * 1.3 + 1.2, (0.8 if self.words else 0.45) * len(self.lines) + 0.9
 
     def draw(self, ax: Any) -> None:
         limit = self.span()
@@ -163,6 +213,15 @@ class NumberLines:
         ax.set(xlim=(-limit * 1.02, limit * 1.02), ylim=(-0.6, len(names) - 0.1), xticks=[])
         ax.set_yticks(range(len(names)), list(reversed(names)), fontsize=8)
         axes_off(ax, self.title)
+        if self.words:  # the names below each line, joined to their dots
+            for k, values in enumerate(self.lines.values()):
+                y = len(names) - 1 - k
+                for row, (dot, label) in enumerate(self.labels(values)):
+                    x0, x1 = (2 * dot - 1) * limit, (2 * label - 1) * limit
+                    ax.plot([x0, x1], [y - 0.08, y - 0.3], color=GREY, lw=0.6, zorder=1)
+                    ax.text(x1, y - 0.33, self.words[row], ha="center", va="top", fontsize=7.5,
+                            color=INK, weight="bold" if row == self.marked else "normal")  # fmt: skip
+            ax.set_ylim(-0.75, len(names) - 0.1)
 
 
 @dataclass(frozen=True)
