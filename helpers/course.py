@@ -79,7 +79,7 @@ LESSONS: tuple[Lesson, ...] = (
     Lesson(6, "context_vectors", "Context vectors", "Context\nvectors",
            "each word mixes the value vectors by its weights, 9 × 4", 20),
     Lesson(7, "self_attention_module", "The `SelfAttention` module", "SelfAttention\nmodule",
-           "all of it as an `nn.Module`, with batches, masks and gradients", 35),
+           "all of it as an `nn.Module`: batches, word order and gradients", 30),
     Lesson(8, "masks", "Masks: no looking ahead, no looking at padding", "Masks",
            "a causal mask hides each word's future and a padding mask hides the filler: "
            "$-\\infty$ before the softmax, 9 × 9", 35,

@@ -33,24 +33,36 @@ def article_run() -> dict[str, Any]:
         return run_article()
 
 
-def repeated_word_context() -> torch.Tensor:
-    """Exercise 2's answer with the article's own code: its embedding table and its
-    SelfAttention class (built right after seeding 123), on "The dog jumps over a lazy dog"."""
-    found = article_run()
+def repeated_word_context_input(found: dict[str, Any]) -> torch.Tensor:
     vocabulary = {word: i for i, word in enumerate(sorted(set(WORDS)))}
     ids = torch.tensor([vocabulary[w] for w in "The dog jumps over a lazy dog".split()])
+    return found["embed"](ids).detach()  # (7, 3)
+
+
+def repeated_word_context() -> torch.Tensor:
+    """Exercise 1's answer with the article's own code: its embedding table and its
+    SelfAttention class (built right after seeding 123), on "The dog jumps over a lazy dog"."""
+    found = article_run()
+    x = repeated_word_context_input(found)  # (7, 3)
     with torch.random.fork_rng(devices=[]), torch.no_grad():
-        x = found["embed"](ids)  # (7, 3)
         torch.manual_seed(123)
         return found["SelfAttention"](3, 2, 2, 4)(x)  # (7, 4)
 
 
+def one_column_gradient() -> torch.Tensor:
+    """Exercise 2's answer with the article's own code: its SelfAttention class, built right
+    after seeding 123, on its embedded sentence, with the loss Z[:, 0].sum()."""
+    found = article_run()
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(123)
+        module = found["SelfAttention"](3, 2, 2, 4)
+    module(found["embedded_sentence"].detach())[:, 0].sum().backward()
+    return module.W_value.grad  # (3, 4)
+
+
 RIGHT_ANSWERS = {
-    "check_causal_mask": lambda: torch.ones(9, 9, dtype=torch.bool).tril(),
     "check_repeated_word_context": repeated_word_context,
-    "check_parameter_count": lambda: torch.tensor(
-        sum(p.numel() for p in article_run()["sa"].parameters())
-    ),
+    "check_one_column_gradient": one_column_gradient,
 }
 """The right answer of each exercise, computed from the article's code (tests/test_toolkit.py)."""
 
@@ -79,28 +91,6 @@ def test_functional_attention_matches_pytorch(shape: tuple[int, ...]) -> None:
     expected = F.scaled_dot_product_attention(query, key, value, attn_mask=causal)
     torch.testing.assert_close(context, expected)
     assert (weights[..., 0, 1:] == 0).all() and torch.allclose(weights[..., 0, 0], torch.ones(1))
-
-
-def test_a_fully_masked_row_gives_nan_weights() -> None:
-    mask = torch.ones(3, 3, dtype=torch.bool)
-    mask[1] = False
-    _, weights = scaled_dot_product_attention(
-        torch.ones(3, 2), torch.ones(3, 2), torch.ones(3, 4), mask
-    )
-    assert torch.isnan(weights[1]).all() and not torch.isnan(weights[[0, 2]]).any()
-
-
-def test_a_mask_broadcasts_over_the_batch() -> None:
-    x = torch.randn(2, 4, 3, generator=torch.Generator().manual_seed(2))
-    with torch.random.fork_rng(devices=[]):
-        torch.manual_seed(0)
-        module = SelfAttention(3, 2, 2, 4)
-    mask = torch.tril(torch.ones(4, 4, dtype=torch.bool))
-    together, weights = module.attend(x, mask)
-    assert together.shape == (2, 4, 4) and weights.shape == (2, 4, 4)
-    for i in range(2):
-        torch.testing.assert_close(together[i], module(x[i], mask))
-    torch.testing.assert_close(module(x), module(x, torch.ones(4, 4, dtype=torch.bool)))
 
 
 def test_module_from_helpers_equals_the_article_after_reseeding(article: dict[str, Any]) -> None:
@@ -255,19 +245,6 @@ def verdict(check: Callable[[Any], Any], answer: Any) -> str:
     return check(answer).message
 
 
-def test_check_causal_mask() -> None:
-    check = lesson.check_causal_mask
-    right = torch.tril(torch.ones(9, 9, dtype=torch.bool))
-    assert verdict(check, right).startswith("Correct! each word may attend to itself")
-    assert "dtype torch.float32; it must be torch.bool" in verdict(check, right.float())
-    assert "True and False are swapped" in verdict(check, ~right)
-    assert "that is the upper triangle" in verdict(check, right.T)
-    assert "the diagonal is False" in verdict(check, torch.tril(right, diagonal=-1))
-    assert "yours has shape (8, 8)" in verdict(check, right[:8, :8])
-    assert "a mask is a boolean tensor; you gave None" in verdict(check, None)
-    assert "this is not the causal mask" in verdict(check, torch.ones(9, 9, dtype=torch.bool))
-
-
 def test_check_repeated_word_context() -> None:
     check = lesson.check_repeated_word_context
     right = repeated_word_context()
@@ -277,18 +254,47 @@ def test_check_repeated_word_context() -> None:
     course_output = repeated_word_context()[:1].expand(9, 4)
     assert "that is the output for the course sentence (9 words)" in verdict(check, course_output)
     assert "use helper_sa" in verdict(check, torch.zeros(7, 4))
+    with torch.random.fork_rng(devices=[]), torch.no_grad():
+        found = article_run()
+        article_sa = found["sa"]  # drawn after step 3's matrices, as the article does
+        x = repeated_word_context_input(found)
+        assert "the article's sa" in verdict(check, article_sa(x))
     assert "your answer has shape (2, 9, 4)" in verdict(check, torch.zeros(2, 9, 4))
 
 
-def test_check_parameter_count() -> None:
-    check = lesson.check_parameter_count
-    assert verdict(check, 24).startswith("Correct! 6 + 6 + 12 = 24")
-    assert verdict(check, 24.0).startswith("Correct!")
-    assert "8 is d_q + d_k + d_v" in verdict(check, 8)
-    assert "3 is the number of weight matrices" in verdict(check, 3)
-    assert "should be a whole number (an int); you gave 24.5" in verdict(check, 24.5)
-    assert "25 is not the number" in verdict(check, 25)
-    assert "you gave the text '24'" in verdict(check, "24")
+def test_check_one_column_gradient() -> None:
+    check = lesson.check_one_column_gradient
+    right = one_column_gradient()
+    assert torch.equal(right[:, 1:], torch.zeros(3, 3)), "only column 0 reaches the loss"
+    whole = lesson.one_column_gradients()["whole"]
+    torch.testing.assert_close(right[:, 0], whole[:, 0])
+    for form in (right, right.double(), right.numpy(), right.tolist()):
+        assert verdict(check, form).startswith("Correct! only column 0 of W_value"), type(form)
+    assert "you gave None: a parameter's .grad stays None" in verdict(check, None)
+    assert "this is the gradient of Z.sum()" in verdict(check, right[:, :1].expand(3, 4))
+    assert "this is twice the gradient" in verdict(check, 2 * right)
+    assert "this is the gradient of Z[0].sum()" in verdict(
+        check, lesson.one_column_gradients()["row"]
+    )
+    assert "the article's sa" in verdict(check, lesson.one_column_gradients()["article"])
+    assert "your answer has shape (4, 3)" in verdict(check, right.T)
+    assert "this is not W_value's gradient" in verdict(check, right + 1)
+
+
+def test_check_one_column_gradient_names_the_lessons_learner() -> None:
+    """A learner who reuses the lesson's `learner` (one backward pass, one gradient step, then
+    this loss without zero_grad) is told why, with the lesson's own numbers."""
+    torch.manual_seed(123)
+    learner = SelfAttention(3, 2, 2, 4)
+    x = run_article()["embedded_sentence"].detach()
+    learner(x).sum().backward()
+    with torch.no_grad():
+        for parameter in learner.parameters():
+            parameter -= 0.1 * parameter.grad
+    learner(x)[:, 0].sum().backward()
+    assert "this is learner's gradient" in verdict(
+        lesson.check_one_column_gradient, learner.W_value.grad
+    )
 
 
 # ---- bad input -----------------------------------------------------------------------------

@@ -17,6 +17,7 @@ import torch.nn.functional as F
 from article_reference import run_article
 from course import figure_text, picture_labels, picture_text
 
+from helpers.attention import SelfAttention, scaled_dot_product_attention
 from helpers.lessons import l08_masks as lesson
 from helpers.masks import causal_mask, padding_mask
 from helpers.ui.charts import Bars
@@ -53,6 +54,31 @@ RIGHT_ANSWERS = {
 
 
 # ---- the weights the lesson and its explorer use ----------------------------------------
+
+
+# ---- the mask argument of helpers.scaled_dot_product_attention and SelfAttention ---------
+
+
+def test_a_fully_masked_row_gives_nan_weights() -> None:
+    mask = torch.ones(3, 3, dtype=torch.bool)
+    mask[1] = False
+    _, weights = scaled_dot_product_attention(
+        torch.ones(3, 2), torch.ones(3, 2), torch.ones(3, 4), mask
+    )
+    assert torch.isnan(weights[1]).all() and not torch.isnan(weights[[0, 2]]).any()
+
+
+def test_a_mask_broadcasts_over_the_batch() -> None:
+    x = torch.randn(2, 4, 3, generator=torch.Generator().manual_seed(2))
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(0)
+        module = SelfAttention(3, 2, 2, 4)
+    mask = torch.tril(torch.ones(4, 4, dtype=torch.bool))
+    together, weights = module.attend(x, mask)
+    assert together.shape == (2, 4, 4) and weights.shape == (2, 4, 4)
+    for i in range(2):
+        torch.testing.assert_close(together[i], module(x[i], mask))
+    torch.testing.assert_close(module(x), module(x, torch.ones(4, 4, dtype=torch.bool)))
 
 
 def test_causal_weights_are_the_article_scores_masked(article: dict[str, Any]) -> None:

@@ -46,7 +46,9 @@ def inline() -> dict[str, torch.Tensor]:
 RIGHT_ANSWERS = {
     "check_split_query_heads": lambda: inline()["Q"].view(1, 9, 4, 2).transpose(1, 2),
     "check_merged_heads": lambda: inline()["heads"].transpose(1, 2).reshape(1, 9, 8),
-    "check_multihead_parameters": lambda: torch.tensor(4 * (8 * 8 + 8)),
+    "check_multihead_parameters": lambda: torch.tensor(
+        sum(p.numel() for p in torch.nn.MultiheadAttention(384, 12).parameters())
+    ),
 }
 """The right answer of each exercise, computed without helpers (tests/test_toolkit.py)."""
 
@@ -223,18 +225,20 @@ def test_check_merged_heads() -> None:
 
 def test_check_multihead_parameters() -> None:
     check = lesson.check_multihead_parameters
-    counted = sum(p.numel() for p in MultiHeadAttention(8, 4).parameters())
-    assert counted == 288
-    assert verdict(check, counted).startswith("Correct! 4 × (64 + 8) = 288")
-    assert verdict(check, 288.0).startswith("Correct!")
-    assert "256 counts the weights but not the biases" in verdict(check, 256)
-    assert "72 is one nn.Linear(8, 8)" in verdict(check, 72)
-    assert "forgets the output projection" in verdict(check, 216)
-    assert "1152 counts per head" in verdict(check, 288 * 4)
+    counted = sum(p.numel() for p in MultiHeadAttention(384, 12).parameters())
+    assert counted == 591_360 == sum(p.numel() for p in MultiHeadAttention(384, 6).parameters())
+    assert verdict(check, counted).startswith("Correct! 4 × (384 × 384 + 384) = 591,360")
+    assert verdict(check, 591360.0).startswith("Correct!")
+    assert "589,824 counts the weights but not the biases" in verdict(check, 4 * 384 * 384)
+    assert "147,840 is one nn.Linear(384, 384)" in verdict(check, 384 * 384 + 384)
+    assert "forgets the output projection" in verdict(check, 3 * (384 * 384 + 384))
+    assert "7,096,320 gives every head its own" in verdict(check, 12 * counted)
+    assert "50,688 gives each head 32 × 32 weights" in verdict(check, 12 * 4 * (32 * 32 + 32))
+    assert "288 is the lesson's MultiHeadAttention(8, 4)" in verdict(check, 288)
     assert "100 is not the number of parameters" in verdict(check, 100)
-    assert "288.5 is not the number of parameters" in verdict(check, 288.5)
+    assert "591360.5 is not the number of parameters" in verdict(check, 591360.5)
     assert "you gave True" in verdict(check, True)
-    assert "you gave the text '288'" in verdict(check, "288")
+    assert "you gave the text '591360'" in verdict(check, "591360")
 
 
 def test_checks_hints_are_the_notebooks() -> None:
@@ -246,7 +250,7 @@ def test_checks_hints_are_the_notebooks() -> None:
         "Hint: transpose(1, 2) back to (1, 9, 4, 2), then reshape(1, 9, 8)."
     )
     assert verdict(lesson.check_multihead_parameters, ...).endswith(
-        "Hint: four nn.Linear(8, 8) layers, each with a weight (8, 8) and a bias (8,)."
+        "Hint: four nn.Linear(384, 384) layers, each with a weight (384, 384) and a bias (384,)."
     )
 
 

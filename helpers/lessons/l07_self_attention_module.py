@@ -19,7 +19,6 @@ from helpers.ui.answers import (
     judge,
     mistake,
     not_yet,
-    read_number,
     read_tensor,
     shape_of,
 )
@@ -132,48 +131,35 @@ def sentence_attention_explorer(sentence: str = SENTENCE) -> Explorer:
 
 
 # ---- exercises ---------------------------------------------------------------------------
-@exercise_check(_("True means 'may attend': keep the lower triangle, diagonal included."))
-def check_causal_mask(answer: Any) -> Verdict:
-    """Exercise 1 of 07_self_attention_module.ipynb: a causal mask for 9 words (exact)."""
-    right = torch.tril(torch.ones(9, 9, dtype=torch.bool))
-    hint = _("keep the diagonal and everything below it: "
-             "torch.tril(torch.ones(9, 9, dtype=torch.bool)).")  # fmt: skip
-    if not isinstance(answer, torch.Tensor):
-        return not_yet(_("a mask is a boolean tensor; you gave {got}.", got=describe(answer)), hint)
-    if answer.dtype != torch.bool:
-        return not_yet(_("the mask has dtype {dtype}; it must be torch.bool (a float mask is added "
-                         "to the scores instead of blocking them).", dtype=answer.dtype),
-                       _("pass dtype=torch.bool, or convert with .bool()."))  # fmt: skip
-    if tuple(answer.shape) != (9, 9):
-        return not_yet(_("the mask should have one row per query and one column per key, (9, 9); "
-                         "yours has shape {shape}.", shape=tuple(answer.shape)), hint)  # fmt: skip
-    done = _("each word may attend to itself and the words before it.")
-    return judge(answer, right, done, hint, tolerance=0) or mistake(answer, [
-        (~right, _("True and False are swapped: here True means 'may attend'."),
-         _("invert it with ~mask, or build it with torch.tril.")),
-        (right.T, _("that is the upper triangle: each word would see only itself and later words."),
-         _("torch.tril keeps the lower triangle (the earlier words).")),
-        (right.tril(diagonal=-1), _("the diagonal is False, so no word may attend to itself ('The' sees nothing)."),
-         _("keep the diagonal: torch.tril with the default diagonal=0.")),
-    ], hint, 0) or not_yet(_("this is not the causal mask."), hint)  # fmt: skip
-
-
 REPEAT_SENTENCE = "The dog jumps over a lazy dog"  # 'dog' twice, at positions 1 and 6
+
+
+def _module_after_seeding() -> SelfAttention:
+    """``helper_sa``: ``SelfAttention(3, 2, 2, 4)`` built right after seeding 123, leaving the
+    learner's random stream where it was."""
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(SEED)
+        return SelfAttention(3, 2, 2, 4)
+
+
+def _article_module() -> SelfAttention:
+    """The article's ``sa``: built after step 3's three draws, without seeding again."""
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(SEED)
+        torch.rand(3, 2), torch.rand(3, 2), torch.rand(3, 4)  # step 3's matrices
+        return SelfAttention(3, 2, 2, 4)
 
 
 @exercise_check(_("embed the 7 ids with helpers.embed, then call helper_sa on the (7, 3) matrix."))
 def check_repeated_word_context(answer: Any) -> Verdict:
-    """Exercise 2 of 07_self_attention_module.ipynb: the module on ``REPEAT_SENTENCE``, where
+    """Exercise 1 of 07_self_attention_module.ipynb: the module on ``REPEAT_SENTENCE``, where
     the two 'dog's get the same context vector, within 1e-4."""
     hint = _("helpers.embed(helpers.encode(sentence, vocabulary)) gives (7, 3); "
              "helper_sa of it gives (7, 4).")  # fmt: skip
-    vocabulary = build_vocabulary(SENTENCE)
-    x = embed(encode(REPEAT_SENTENCE, vocabulary))  # (7, 3): rows of the course's table
-    with torch.random.fork_rng(devices=[]):
-        torch.manual_seed(123)
-        module = SelfAttention(3, 2, 2, 4)  # helper_sa's weights
+    x = embed(encode(REPEAT_SENTENCE, build_vocabulary(SENTENCE)))  # (7, 3): the course's table
     with torch.no_grad():
-        right = module(x)  # (7, 4)
+        right = _module_after_seeding()(x)  # (7, 4)
+        article = _article_module()(x)  # (7, 4): the article's sa, drawn later in the stream
     if shape_of(answer) == (9, 4):
         return not_yet(_("that is the output for the course sentence (9 words); this sentence "
                          "has 7."), hint)  # fmt: skip
@@ -183,22 +169,68 @@ def check_repeated_word_context(answer: Any) -> Verdict:
     done = _("rows 1 and 6, the two 'dog's, are the same vector: the same word meets the same "
              "set of words, and self-attention does not see where it stands (the section "
              "\"Word order: the module does not see it\").")  # fmt: skip
-    return judge(tensor, right, done, hint) or not_yet(
+    return judge(tensor, right, done, hint) or mistake(tensor, [
+        (article, _("these are the context vectors of the article's sa, whose weights came later "
+                    "in the random stream."),
+         _("use helper_sa, built right after torch.manual_seed(123).")),
+    ], hint) or not_yet(
         _("these are not helper_sa's context vectors for this sentence."),
         _("use helper_sa (built right after torch.manual_seed(123)). {hint}", hint=hint))  # fmt: skip
 
 
-@exercise_check(_("count the numbers in W_query, W_key and W_value."))
-def check_parameter_count(answer: Any) -> Verdict:
-    """Exercise 3 of 07_self_attention_module.ipynb: the learnable numbers of the module."""
-    hint = _("W_query is 3 × 2, W_key 3 × 2, W_value 3 × 4: add up their sizes.")
-    count, problem = read_number(answer, _("the count"), hint)
+def one_column_gradients() -> dict[str, torch.Tensor]:
+    """``W_value``'s gradient, shape (3, 4), for the loss ``Z[:, 0].sum()`` of Exercise 2
+    (``"right"``), and what the usual slips give instead."""
+    x = embed(encode(SENTENCE, build_vocabulary(SENTENCE)))  # (9, 3): step 2's embedded
+    found = {}
+    for name, module, loss_of in [
+        ("right", _module_after_seeding(), lambda z: z[:, 0].sum()),
+        ("whole", _module_after_seeding(), lambda z: z.sum()),
+        ("row", _module_after_seeding(), lambda z: z[0].sum()),
+        ("article", _article_module(), lambda z: z[:, 0].sum()),
+    ]:
+        loss_of(module(x)).backward()
+        found[name] = module.W_value.grad  # (3, 4)
+    found["twice"] = 2 * found["right"]  # a second backward pass on the same module
+    learner = _module_after_seeding()  # the lesson's learner: one backward pass, one step
+    learner(x).sum().backward()
+    with torch.no_grad():
+        for parameter in learner.parameters():
+            parameter -= 0.1 * parameter.grad
+    learner(x)[:, 0].sum().backward()  # without zeroing: the sum of both passes' gradients
+    found["learner"] = learner.W_value.grad
+    return found
+
+
+@exercise_check(_("build a fresh module after torch.manual_seed(123), take the loss "
+                  "Z[:, 0].sum(), call .backward() and read W_value.grad."))  # fmt: skip
+def check_one_column_gradient(answer: Any) -> Verdict:
+    """Exercise 2 of 07_self_attention_module.ipynb: ``W_value``'s gradient for the loss
+    ``Z[:, 0].sum()``: column 0 as for ``Z.sum()``, columns 1 to 3 zero, within 1e-4."""
+    hint = _("torch.manual_seed(123); probe = helpers.SelfAttention(3, 2, 2, 4); "
+             "probe(embedded)[:, 0].sum().backward(); then probe.W_value.grad.")  # fmt: skip
+    if answer is None:
+        return not_yet(_("you gave None: a parameter's .grad stays None until a backward pass "
+                         "reaches it."), _("call .backward() on the loss first."))  # fmt: skip
+    tensor, problem = read_tensor(answer, (3, 4), _("W_value's gradient"), hint)
     if problem:
         return problem
-    if count != int(count):
-        return not_yet(_("the count should be a whole number (an int); you gave {count}.", count=count), hint)  # fmt: skip
-    done = _("6 + 6 + 12 = 24, the same as sum(p.numel() for p in sa.parameters()).")
-    return judge(count, 24, done, hint, tolerance=0) or mistake(count, [
-        (8, _("8 is d_q + d_k + d_v; each of the three is a matrix with d = 3 rows."), None),
-        (3, _("3 is the number of weight matrices; count the numbers inside them."), None),
-    ], hint, 0) or not_yet(_("{count:g} is not the number of learnable numbers.", count=count), hint)  # fmt: skip
+    found = one_column_gradients()
+    done = _("only column 0 of W_value reaches the loss, so only it gets a gradient, the same "
+             "column as for Z.sum(); columns 1 to 3 are exactly 0. W_query and W_key still get "
+             "gradients: they shape the weights, and the weights reach column 0.")  # fmt: skip
+    return judge(tensor, found["right"], done, hint) or mistake(tensor, [
+        (found["whole"], _("this is the gradient of Z.sum(), where all four columns count; "
+                           "the loss here is column 0 alone."), None),
+        (found["twice"], _("this is twice the gradient: .grad adds up over backward passes "
+                           "(pitfall 2)."),
+         _("build a fresh module, or call zero_grad() before the backward pass.")),
+        (found["learner"], _("this is learner's gradient: it still held the gradient of Z.sum(), "
+                             "and .grad adds up (pitfall 2); its weights had also moved."),
+         _("build a fresh module after torch.manual_seed(123).")),
+        (found["row"], _("this is the gradient of Z[0].sum(), the first word's row; the first "
+                         "column is Z[:, 0]."), None),
+        (found["article"], _("this is the gradient for the article's sa, whose weights came "
+                             "later in the random stream."),
+         _("build the module right after torch.manual_seed(123).")),
+    ], hint) or not_yet(_("this is not W_value's gradient for the loss Z[:, 0].sum()."), hint)  # fmt: skip

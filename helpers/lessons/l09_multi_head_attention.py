@@ -17,6 +17,7 @@ from helpers.ui.answers import (
     close,
     exercise_check,
     judge,
+    mistake,
     not_yet,
     read_number,
     read_tensor,
@@ -167,26 +168,34 @@ def check_merged_heads(answer: Any) -> Verdict:
     return not_yet(_("these are not the heads' context vectors side by side."), hint)
 
 
-@exercise_check(_("four nn.Linear(8, 8) layers, each with a weight (8, 8) and a bias (8,)."))
+@exercise_check(
+    _("four nn.Linear(384, 384) layers, each with a weight (384, 384) and a bias (384,).")
+)
 def check_multihead_parameters(answer: Any) -> Verdict:
-    """Exercise 3 of 09_multi_head_attention.ipynb: the parameters of ``MultiHeadAttention(8, 4)``."""
-    hint = _("query, key, value and out are each nn.Linear(8, 8): 8 * 8 weights + 8 biases.")
+    """Exercise 3 of 09_multi_head_attention.ipynb: the parameters of ``MultiHeadAttention(384,
+    12)``, one attention layer of lesson 13's model (exact)."""
+    hint = _("query, key, value and out are each nn.Linear(384, 384): 384 * 384 weights + 384 "
+             "biases; the heads are slices of their outputs.")  # fmt: skip
     count, problem = read_number(answer, _("a count of parameters"), hint)
     if problem:
         return problem
-    done = _("4 × (64 + 8) = 288, and the same with 1, 2 or 8 heads: splitting into heads adds "
-             "no parameters, it only decides which features meet in each dot product.")  # fmt: skip
-    if verdict := judge(count, 4 * (8 * 8 + 8), done, hint, tolerance=0):
+    d, h, d_head = 384, 12, 32
+    layer = d * d + d  # one nn.Linear(384, 384): 147,840
+    done = _("4 × (384 × 384 + 384) = 591,360, and the same with 1, 6 or 12 heads: splitting into "
+             "heads adds no parameters, it only decides which features meet in each dot product. "
+             "Lesson 13's model has six such layers.")  # fmt: skip
+    if verdict := judge(count, 4 * layer, done, hint, tolerance=0):
         return verdict
-    if count == 8 * 8 + 8:
-        return not_yet(_("72 is one nn.Linear(8, 8), 64 weights and 8 biases; the module has four: "
-                         "query, key, value and out."), hint)  # fmt: skip
-    if count == 4 * 8 * 8:
-        return not_yet(_("256 counts the weights but not the biases (8 per layer)."), hint)
-    if count == 3 * (8 * 8 + 8):
-        return not_yet(_("216 forgets the output projection out (W_O)."), hint)
-    if count in (4 * 4 * (8 * 2 + 2), 4 * 4 * 8 * 2, 4 * (8 * 8 + 8) * 4):
-        return not_yet(_("{count:g} counts per head; the heads share the same four nn.Linear(8, 8) "
-                         "layers (each head uses a slice of their outputs).", count=count),
-                       hint)  # fmt: skip
-    return not_yet(_("{count:g} is not the number of parameters.", count=count), hint)
+    return mistake(count, [
+        (layer, _("147,840 is one nn.Linear(384, 384); the module has four: query, key, value "
+                  "and out."), None),
+        (4 * d * d, _("589,824 counts the weights but not the biases (384 per layer)."), None),
+        (3 * layer, _("443,520 forgets the output projection out (W_O)."), None),
+        (h * 4 * layer, _("7,096,320 gives every head its own four 384 × 384 layers; the heads "
+                          "share them, each using a slice of 32 of their outputs."), None),
+        (h * 4 * (d_head * d_head + d_head), _("50,688 gives each head 32 × 32 weights; a head's "
+                                               "slice of a projection still reads all 384 input "
+                                               "features: 384 × 32."), None),
+        (4 * (8 * 8 + 8), _("288 is the lesson's MultiHeadAttention(8, 4); this one has "
+                            "d_model = 384."), None),
+    ], hint, 0) or not_yet(_("{count:.12g} is not the number of parameters.", count=count), hint)  # fmt: skip
