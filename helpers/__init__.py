@@ -20,7 +20,7 @@ from helpers.attention import (
     scaled_dot_product_attention,
     softmax,
 )
-from helpers.course import SEED, SENTENCE, setup_lesson
+from helpers.course import SEED, SENTENCE, printing_warnings, setup_lesson
 from helpers.vocabulary import build_vocabulary, encode, split_words
 
 __all__ = [
@@ -33,6 +33,7 @@ __all__ = [
     "context_vectors",
     "embed",
     "encode",
+    "printing_warnings",
     "projection_weights",
     "rebuild_steps",
     "scaled_dot_product_attention",

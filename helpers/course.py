@@ -10,6 +10,9 @@ lesson adds one row here. ``setup_lesson`` is the first call of every lesson
 from __future__ import annotations
 
 import random
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import torch
@@ -140,3 +143,21 @@ def setup_lesson(seed: int = SEED) -> None:
             f"Note: this kernel has PyTorch {found}; the course was checked with "
             f"{TORCH_VERSION}, so some printed numbers may differ (README: 'Set up')."
         )
+
+
+@contextmanager
+def printing_warnings() -> Iterator[None]:
+    """Print each warning raised in the ``with`` block as a line of output, such as
+    ``UserWarning: ...``, instead of letting it reach stderr, where it would name a path of
+    this machine ("Triggered internally at ...": that part is cut off).
+
+    Introduced in 04_attention_scores.ipynb (pitfall 2); a pitfall that warns uses it.
+    """
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            yield
+        finally:
+            for warning in caught:
+                message = str(warning.message).split(" (Triggered internally")[0]
+                print(f"{warning.category.__name__}: {message}")

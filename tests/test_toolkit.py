@@ -14,6 +14,7 @@ import inspect
 import random
 import string
 import tomllib
+import warnings
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -85,6 +86,27 @@ def test_notes_another_torch(
     helpers.setup_lesson()
     out = capsys.readouterr().out
     assert "this kernel has PyTorch 2.5.1; the course was checked with 2.13.0" in out
+
+
+def test_printing_warnings_prints_them_on_stdout_without_the_path(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """A pitfall that warns (lessons 04, 05, 07) shows the warning as output: nbval compares
+    stderr, and PyTorch's text names a path of the machine that built it."""
+    with helpers.printing_warnings():
+        reversed_shape = torch.zeros(2, 9, 3).T.shape
+    with pytest.raises(RuntimeError), helpers.printing_warnings():
+        warnings.warn("first (Triggered internally at /home/someone/aten.cpp:12.)", stacklevel=1)
+        raise RuntimeError("the block failed")
+    out, err = capsys.readouterr()
+    assert reversed_shape == (3, 9, 2) and err == ""
+    assert out.splitlines() == [
+        "UserWarning: The use of `x.T` on tensors of dimension other than 2 to reverse their "
+        "shape is deprecated and it will throw an error in a future release. Consider `x.mT` to "
+        "transpose batches of matrices or `x.permute(*torch.arange(x.ndim - 1, -1, -1))` to "
+        "reverse the dimensions of a tensor.",
+        "UserWarning: first",
+    ]
 
 
 # ================================================================================================
