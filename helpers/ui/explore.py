@@ -23,6 +23,7 @@ from helpers.ui.pictures import Picture, Row, figure
 
 TEXT_HEIGHT = "120px"
 PICTURE_HEIGHT = "130px"  # unless an explorer asks for more; each explorer's height is fixed
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"  # how a notebook stores a widget
 
 
 @dataclass(frozen=True)
@@ -90,9 +91,12 @@ class Explorer:
             display({"image/png": data, "text/plain": "[the explorer's picture]"}, raw=True)
 
     def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, Any]:
-        bundle = self.widget._repr_mimebundle_(**kwargs) or {}
-        bundle["text/plain"] = self.fallback
-        return bundle
+        """The widget's view, with ``fallback`` as its plain text (what a reader without a
+        kernel, and nbval, see). Built here rather than asked of the widget, because
+        ipywidgets 7 (Colab's) makes it only inside ``_ipython_display_``; 7 and 8 write the
+        same view."""
+        view = {"version_major": 2, "version_minor": 0, "model_id": self.widget.model_id}
+        return {WIDGET_VIEW: view, "text/plain": self.fallback}
 
 
 def explore(
