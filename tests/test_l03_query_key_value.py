@@ -31,7 +31,10 @@ def article_value(name: str) -> torch.Tensor:
 
 RIGHT_ANSWERS = {
     "check_fox_query": lambda: article_value("embedded_sentence")[3] @ article_value("W_query"),
-    "check_value_shape": lambda: (9, 6),
+    "check_mixed_key": lambda: (
+        (0.5 * article_value("embedded_sentence")[3] + 0.5 * article_value("embedded_sentence")[8])
+        @ article_value("W_key")
+    ),
     "check_linear_weight": lambda: article_value("W_query").T,
 }
 """The right answer of each exercise, computed from the article's code (tests/test_toolkit.py)."""
@@ -203,23 +206,35 @@ def test_check_fox_query(article: dict[str, Any]) -> None:
     assert "not the two numbers of the query of 'fox'" in verdict(check, by_hand * 2)
 
 
-@pytest.mark.parametrize(
-    ("answer", "expected"),
-    [
-        ((9, 6), "Correct! value would be 9 × 6"),
-        (torch.Size([9, 6]), "Correct!"),
-        ([9, 6], "Correct!"),
-        ((6, 9), "rows are words: the 9 comes first"),
-        ((3, 6), "(3, 6) is the shape of W_value"),
-        ((9, 4), "(9, 4) is the article's value"),
-        ((9, 3), "(9, 3) is the shape of X"),
-        ((9, 6, 1), "(9, 6, 1) is not the shape of X @ W_value"),
-        ((9, 6.0), "a shape holds ints; you gave (9, 6.0)"),
-        ("(9, 6)", "a shape is a tuple of ints such as (2, 3); you gave '(9, 6)'"),
-    ],
-)
-def test_check_value_shape(answer: Any, expected: str) -> None:
-    assert expected in verdict(lesson.check_value_shape, answer)
+def test_check_mixed_key(article: dict[str, Any]) -> None:
+    check = lesson.check_mixed_key
+    x, w_key = article["embedded_sentence"], article["W_key"].detach()
+    x_new = 0.5 * x[3] + 0.5 * x[8]  # (3,): halfway between 'fox' and 'dog'
+    key, query, value = (article[n].detach() for n in ("key", "query", "value"))
+    predicted = 0.5 * key[3] + 0.5 * key[8]
+    assert torch.allclose(predicted, x_new @ w_key), "the key of the mix is the mix of the keys"
+    assert verdict(check, x_new @ w_key).startswith(
+        "Correct! the key of the mix is the same mix of the keys, tensor([0.0254, 0.5760]): a "
+        "projection is linear, so x_new @ W_key needs no new product."
+    )
+    assert verdict(check, predicted.tolist()).startswith("Correct!")
+    assert "close, but not precise enough" in verdict(check, predicted.round(decimals=2))
+    assert "that is the new word's embedding x_new (3 numbers)" in verdict(check, x_new)
+    mixed_value = 0.5 * value[3] + 0.5 * value[8]
+    assert "that is the new word's value (4 numbers)" in verdict(check, mixed_value)
+    assert "you mixed the rows of query" in verdict(check, 0.5 * query[3] + 0.5 * query[8])
+    assert "the 0.5 of each is missing" in verdict(check, key[3] + key[8])
+    by_ids = 0.5 * key[4] + 0.5 * key[3]  # 'fox' has id 4, 'dog' id 3 (lesson 1)
+    assert "you took rows 4 and 3, the vocabulary ids of 'fox' and 'dog'" in verdict(check, by_ids)
+    assert "that is the key of 'fox' alone" in verdict(check, key[3])
+    assert "that is the key of 'dog' alone" in verdict(check, key[8])
+    assert "the average key of all 9 words" in verdict(check, key.mean(dim=0))
+    assert "that mixes the keys of 'quick' (row 1) and 'lazy' (row 7)" in verdict(
+        check, 0.5 * key[1] + 0.5 * key[7]
+    )
+    assert "this is not the key of the new word" in verdict(check, predicted.flip(0))
+    assert "your answer has shape (3,)" in verdict(check, torch.zeros(3))
+    assert "your answer has shape (9, 2)" in verdict(check, key)
 
 
 def test_check_linear_weight(article: dict[str, Any]) -> None:

@@ -26,7 +26,9 @@ def article_values() -> tuple[torch.Tensor, torch.Tensor]:
 
 
 RIGHT_ANSWERS = {
-    "check_dog_context": lambda: article_values()[0][8] @ article_values()[1],
+    "check_context_without_lazy": lambda: (  # 'fox''s weights, 'lazy''s value row set to zeros
+        article_values()[0][3] @ (article_values()[1] * (torch.arange(9) != 7)[:, None])
+    ),
     "check_uniform_context": lambda: article_values()[1].mean(dim=0),
 }
 """The right answer of each exercise, computed from the article's code (tests/test_toolkit.py)."""
@@ -82,15 +84,42 @@ def verdict(check: Any, answer: Any) -> str:
     return check(answer).message
 
 
-def test_check_dog_context() -> None:
-    check = lesson.check_dog_context
+def test_check_context_without_lazy() -> None:
+    check = lesson.check_context_without_lazy
     weights, value = article_values()
-    loop = sum(weights[8, j] * value[j] for j in range(9))
-    assert verdict(check, loop).startswith("Correct! it equals row 8 of weights @ value")
-    assert "'dog' has id 3, but it is the word at position 8" in verdict(check, weights[3] @ value)
-    assert "you used column 8" in verdict(check, weights[:, 8] @ value)
-    assert "has shape (4,)" in verdict(check, weights @ value)
-    assert "not the context vector of 'dog'" in verdict(check, torch.zeros(4))
+    silent = value.clone()
+    silent[7] = 0  # the value vector of 'lazy' (word 7), set to zeros
+    loop = sum(weights[3, j] * silent[j] for j in range(9))  # the weights do not change
+    context = weights @ value
+    assert torch.allclose(loop, context[3] - weights[3, 7] * value[7])
+    assert verdict(check, loop).startswith(
+        "Correct! the weights do not depend on the values, so only the term of 'lazy' goes: "
+        "context[3] - weights[3, 7] * value[7] = tensor([0.2895, 0.8113, 0.4890, 0.7966])."
+    )
+    assert verdict(check, loop.tolist()).startswith("Correct!")
+    assert "close, but not precise enough" in verdict(check, loop.round(decimals=2))
+    assert "the new context vectors of all 9 words: right" in verdict(check, weights @ silent)
+    assert "the new context vector of 'lazy' (row 7)" in verdict(check, weights[7] @ silent)
+    assert "the context vector of 'fox' as it is now" in verdict(check, context[3])
+    whole = verdict(check, context[3] - value[7])
+    assert (
+        "you subtracted the whole value vector of 'lazy'; 'fox' only took weights[3, 7] = 0.3637"
+        in whole
+    )
+    assert "you used weights[7, 3]" in verdict(check, context[3] - weights[7, 3] * value[7])
+    assert "the part 'lazy' gave" in verdict(check, weights[3, 7] * value[7])
+    others = weights[3] * (torch.arange(9) != 7)
+    assert "you shared the weight of 'lazy' among the other 8 words" in verdict(
+        check, others / others.sum() @ value
+    )
+    assert "that removes the term of 'dog' (word 8); 'lazy' is word 7" in verdict(
+        check, context[3] - weights[3, 8] * value[8]
+    )
+    assert "6 is the vocabulary id of 'lazy'" in verdict(
+        check, context[3] - weights[3, 6] * value[6]
+    )
+    assert "not the new context vector of 'fox'" in verdict(check, torch.zeros(4))
+    assert "your answer has shape (9, 4)" in verdict(check, context)
 
 
 def test_check_uniform_context() -> None:

@@ -182,15 +182,28 @@ def token_count() -> torch.Tensor:
     return torch.tensor(len(ids))
 
 
-def qkv_count() -> torch.Tensor:
-    attention = real_model.load_model().encoder.layer[0].attention.self
-    return torch.tensor(sum(p.numel() for p in attention.parameters()))
+NEW_SENTENCE = "Self-attention is unbelievably useful"
+NEW_TOKENS = ["[CLS]", "self", "-", "attention", "is", "un", "##bel", "##ie", "##va", "##bly", "useful", "[SEP]"]  # fmt: skip
+
+
+@functools.cache
+def new_sentence_attentions() -> torch.Tensor:
+    """The model's own attentions for exercise 3's sentence, (6, 12, 12, 12), from Hugging Face's code."""
+    tokenizer, model = real_model.load_tokenizer(), real_model.load_model()
+    with torch.no_grad():
+        out = model(**tokenizer(NEW_SENTENCE, return_tensors="pt"), output_attentions=True)
+    return torch.stack(out.attentions)[:, 0]
+
+
+def new_sentence_keys() -> torch.Tensor:
+    """Exercise 3: the key layer 1, head 8 weighs most for each query of the new sentence."""
+    return new_sentence_attentions()[1, 8].argmax(dim=-1)
 
 
 RIGHT_ANSWERS = {
     "check_token_count": token_count,
     "check_next_token_head": lambda: model_output().attentions[1][0, 8],
-    "check_qkv_parameter_count": qkv_count,
+    "check_new_sentence_keys": new_sentence_keys,
 }
 """The right answer of each exercise, from the model itself (tests/test_toolkit.py)."""
 
@@ -428,21 +441,51 @@ def test_check_next_token_head(make: Callable[[], Any], expected: str) -> None:
     assert expected in verdict(lesson.check_next_token_head, make())
 
 
+def test_new_sentence_keys_as_measured() -> None:
+    """What the exercise and its solution say: 8 of the 12 queries look at the next token, and
+    'attention' puts 0.42 on [CLS], 0.33 on 'is'; every row's top key leads by more than 0.01,
+    far above float rounding (so AVX2 and AVX-512 agree)."""
+    assert real_model.tokenize(NEW_SENTENCE)[0] == NEW_TOKENS
+    weights = new_sentence_attentions()[1, 8]  # (12, 12)
+    assert new_sentence_keys().tolist() == [0, 2, 3, 0, 5, 6, 7, 8, 9, 10, 0, 0]
+    assert (f"{weights[3, 0]:.2f}", f"{weights[3, 4]:.2f}") == ("0.42", "0.33")
+    top = weights.topk(2, dim=-1).values  # (12, 2)
+    assert (top[:, 0] - top[:, 1]).min() > 0.01
+    assert torch.equal(real_model.run_model(NEW_SENTENCE).attentions.argmax(-1),
+                       new_sentence_attentions().argmax(-1))  # fmt: skip
+
+
 @pytest.mark.parametrize(
-    ("answer", "expected"),
+    ("make", "expected"),
     [
-        (3 * (384 * 384 + 384), "Correct! 443,520 numbers"),
-        (3 * 384 * 384, "counted the weights but not the biases"),
-        (384 * 384 + 384, "that is one projection"),
-        (384 * 384, "that is one projection"),
-        (3 * (384 * 384 + 384) // 12, "one head's share"),
-        (6 * 3 * (384 * 384 + 384), "all six layers"),
-        (24, "24 is not the number"),
-        (None, "is one number; you gave None"),
+        (lambda: new_sentence_keys(), "Correct! 8 of the 12 queries look at the next token, "
+         "inside 'unbelievably' too (un → ##bel → ##ie → ##va → ##bly → useful), and, as on our "
+         "sentence, [CLS], the last word and [SEP] rest on [CLS]. But not 'attention': it puts "
+         "0.42 on [CLS] and 0.33 on 'is'."),
+        (lambda: new_sentence_keys().tolist(), "Correct!"),
+        (lambda: [NEW_TOKENS[j] for j in new_sentence_keys().tolist()], "Correct!"),
+        (lambda: [0, 2, 3, 4, 5, 6, 7, 8, 9, 10, 0, 0], "a prediction from the pattern (each "
+         "token → the next one), a fine first guess; the model's weights differ in the rows of "
+         "'attention'.\nHint: now compute them"),
+        (lambda: [*range(1, 12), 11], "differ in the rows of '[CLS]', 'attention', 'useful', '[SEP]'."),
+        (lambda: [*range(1, 12), 0], "differ in the rows of '[CLS]', 'attention', 'useful'."),
+        (lambda: [0] * 12, "that is every query resting on [CLS]"),
+        (lambda: new_sentence_attentions()[1, 8].argmax(dim=0), "the largest weight of each column"),
+        (lambda: new_sentence_keys() + 1, "you numbered the tokens from 1"),
+        (lambda: new_sentence_keys() - 1, "you numbered the tokens from the first word"),
+        (lambda: new_sentence_attentions()[1, 8].amax(dim=-1), "argmax, not max"),
+        (lambda: new_sentence_attentions()[0, 2].argmax(dim=-1), "another layer or head"),
+        (lambda: new_sentence_attentions()[1, 2].argmax(dim=-1), "another layer or head"),
+        (lambda: model_output().attentions[1][0, 8].argmax(dim=-1), "you gave 11 positions, as many as our sentence has tokens; the new sentence has 12."),
+        (lambda: new_sentence_keys()[1:-1], "you gave 10 positions, one per word piece"),
+        (lambda: new_sentence_attentions()[1, 8], "that is the whole table of weights"),
+        (lambda: ["[CLS]", "the"], "'the' is not a token of this sentence"),
+        (lambda: [5] * 12, "these are not the strongest keys of layer 1, head 8 for the new sentence"),
+        (lambda: "weights", "is a tensor of numbers of shape (12,); you gave 'weights'"),
     ],
-)
-def test_check_qkv_parameter_count(answer: Any, expected: str) -> None:
-    assert expected in verdict(lesson.check_qkv_parameter_count, answer)
+)  # fmt: skip
+def test_check_new_sentence_keys(make: Callable[[], Any], expected: str) -> None:
+    assert expected in verdict(lesson.check_new_sentence_keys, make())
 
 
 # ---- bad input: the figure takes the lesson's own tensors --------------------------------
@@ -471,3 +514,4 @@ def test_only_b_q_changes_the_weights() -> None:
         without_b_q.append((no_b_q - model).abs().max().item())
     assert max(without_b_k) < 1e-6, max(without_b_k)
     assert max(without_b_q) > 0.1, max(without_b_q)
+

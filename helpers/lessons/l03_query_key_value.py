@@ -12,7 +12,15 @@ from matplotlib.figure import Figure
 from helpers._validate import describe
 from helpers.attention import D, projection_weights
 from helpers.lessons import course
-from helpers.ui.answers import Verdict, close, correct, exercise_check, judge, not_yet, read_tensor
+from helpers.ui.answers import (
+    Verdict,
+    close,
+    exercise_check,
+    judge,
+    mistake,
+    not_yet,
+    read_tensor,
+)
 from helpers.ui.explore import Explorer, View, explore, int_slider
 from helpers.ui.pictures import Heatmap, Row, Sign
 from helpers.ui.strings import translator
@@ -156,28 +164,55 @@ def check_fox_query(answer: Any) -> Verdict:
     return not_yet(_("these are not the two numbers of the query of 'fox'."), hint)
 
 
-@exercise_check(_("one row per word, one column per value dimension."))
-def check_value_shape(answer: Any) -> Verdict:
-    """Exercise 2 of 03_query_key_value.ipynb: the shape of value when d_v = 6 (exact ints)."""
-    hint = _("X has shape (9, 3) and W_value would have shape (3, 6): (9, 3) @ (3, 6) gives ...?")
-    if not isinstance(answer, (tuple, list)):  # a torch.Size is a tuple
-        return not_yet(
-            _("a shape is a tuple of ints such as (2, 3); you gave {got}.", got=describe(answer)),
-            hint,
-        )
-    if not all(isinstance(v, int) and not isinstance(v, bool) for v in answer):
-        return not_yet(_("a shape holds ints; you gave {answer!r}.", answer=answer), hint)
-    shape = tuple(answer)
-    if shape == (9, 6):
-        return correct(_("value would be 9 × 6: still one row per word, now 6 numbers each."))
-    known = {
-        (6, 9): _("rows are words: the 9 comes first."),
-        (3, 6): _("(3, 6) is the shape of W_value; value is X @ W_value."),
-        (9, 4): _("(9, 4) is the article's value, with d_v = 4; the question sets d_v = 6."),
-        (9, 3): _("(9, 3) is the shape of X; the product takes its columns from W_value."),
-    }
-    other = _("{shape} is not the shape of X @ W_value.", shape=shape)
-    return not_yet(known.get(shape, other), hint)
+@exercise_check(_("a projection is linear: (a x + b y) W = a (x W) + b (y W)."))
+def check_mixed_key(answer: Any) -> Verdict:
+    """Exercise 2 of 03_query_key_value.ipynb: the key of a new word halfway between 'fox' and
+    'dog', predicted from the rows of key (within 1e-4)."""
+    steps = course()
+    x, key, words = steps.embedded, steps.key.detach(), steps.words
+    x_new = 0.5 * x[3] + 0.5 * x[8]  # (3,): halfway between 'fox' and 'dog'
+    right = 0.5 * key[3] + 0.5 * key[8]  # (2,): equals x_new @ W_key
+    hint = _("x_new @ W_key = 0.5 * (x_fox @ W_key) + 0.5 * (x_dog @ W_key), and x_fox @ W_key "
+             "is already row 3 of key ('dog' is row 8).")  # fmt: skip
+    embedding, _problem = read_tensor(answer, (3,), _("an embedding"), hint)
+    if embedding is not None and close(embedding, x_new):
+        return not_yet(_("that is the new word's embedding x_new (3 numbers), not its key."),
+                       _("mix the keys, not the embeddings: key[3] and key[8]."))  # fmt: skip
+    value = steps.value.detach()
+    mixed_value, _problem = read_tensor(answer, (4,), _("a value"), hint)
+    if mixed_value is not None and close(mixed_value, 0.5 * value[3] + 0.5 * value[8]):
+        return not_yet(_("that is the new word's value (4 numbers); the exercise asks for its "
+                         "key."), _("use the rows of key, not of value."))  # fmt: skip
+    vector, problem = read_tensor(answer, (2,), _("the key of the new word"), hint)
+    if problem:
+        return problem
+    done = _("the key of the mix is the same mix of the keys, {row}: a projection is linear, so "
+             "x_new @ W_key needs no new product.", row=right)  # fmt: skip
+    if verdict := judge(vector, right, done, hint):
+        return verdict
+    ids = steps.vocabulary
+    query = steps.query.detach()
+    known = [
+        (0.5 * query[3] + 0.5 * query[8], _("that is the query of the new word: you mixed the "
+         "rows of query."), _("mix the rows of key.")),
+        (key[3] + key[8], _("that is the sum of the two keys: the 0.5 of each is missing."),
+         _("x_new takes half of each word, so its key takes half of each key.")),
+        (0.5 * key[ids["fox"]] + 0.5 * key[ids["dog"]], _("you took rows {fox} and {dog}, the "
+         "vocabulary ids of 'fox' and 'dog'.", fox=ids["fox"], dog=ids["dog"]),
+         _("rows follow the words' positions in the sentence: 'fox' is row 3, 'dog' row 8.")),
+        (key[3], _("that is the key of 'fox' alone."), _("the new word is half 'fox', half "
+         "'dog': mix key[3] and key[8].")),
+        (key[8], _("that is the key of 'dog' alone."), _("the new word is half 'fox', half "
+         "'dog': mix key[3] and key[8].")),
+        (key.mean(dim=0), _("that is the average key of all 9 words."),
+         _("only 'fox' (row 3) and 'dog' (row 8) are mixed.")),
+    ]  # fmt: skip
+    known += [
+        (0.5 * key[i] + 0.5 * key[j], _("that mixes the keys of {a!r} (row {i}) and {b!r} (row "
+         "{j}).", a=words[i], i=i, b=words[j], j=j), _("'fox' is row 3 of key, 'dog' row 8."))
+        for i in range(len(words)) for j in range(i + 1, len(words))
+    ]  # fmt: skip
+    return mistake(vector, known) or not_yet(_("this is not the key of the new word."), hint)
 
 
 @exercise_check(_("nn.Linear stores its weight as (out_features, in_features)."))

@@ -17,6 +17,7 @@ from helpers.ui.answers import (
     close,
     exercise_check,
     judge,
+    mistake,
     not_yet,
     read_tensor,
     shape_of,
@@ -129,31 +130,62 @@ def context_explorer() -> Explorer:
 # ---- exercises (precision: every float answer counts within 1e-4) ------------------------
 
 
-@exercise_check(_("'dog' is the last word: weights[8] mixes the value rows."))
-def check_dog_context(answer: Any) -> Verdict:
-    """Exercise 1 of 06_context_vectors.ipynb: the context vector of 'dog' as a weighted sum."""
+@exercise_check(_("the weights come from queries and keys, not from the values."))
+def check_context_without_lazy(answer: Any) -> Verdict:
+    """Exercise 1 of 06_context_vectors.ipynb: the context vector of 'fox' if the value vector of
+    'lazy' were zeros, predicted from context, weights and value (within 1e-4)."""
     steps = course()
-    hint = _("add up weights[8, j] * value[j] over the 9 words j (shape (4,)).")
-    vector, problem = read_tensor(answer, (4,), _("the context vector of 'dog'"), hint)
+    weights, value, context = steps.weights.detach(), steps.value.detach(), steps.context.detach()
+    zeroed = value.clone()
+    zeroed[7] = 0  # 'lazy' is word 7
+    right = weights[3] @ zeroed  # (4,): context[3] minus the one term weights[3, 7] * value[7]
+    hint = _("context[3] is the sum over j of weights[3, j] * value[j]; only the term of 'lazy' "
+             "(j = 7) changes, and it becomes zero.")  # fmt: skip
+    every, _problem = read_tensor(answer, (9, 4), _("the new context vectors"), hint)
+    if every is not None and close(every, weights @ zeroed):
+        return not_yet(_("these are the new context vectors of all 9 words: right, but the "
+                         "exercise asks for the one of 'fox'."), _("give row 3 only."))  # fmt: skip
+    vector, problem = read_tensor(answer, (4,), _("the new context vector of 'fox'"), hint)
     if problem:
         return problem
-    done = _("it equals row 8 of weights @ value: {row}", row=steps.context[8].detach())
-    if verdict := judge(vector, steps.context[8], done, hint):
+    # The new context vector of 'lazy' lies within 0.01 of the right answer, which judge would
+    # call "close": name that mistake first (it is 0.007 away, so a right answer never matches).
+    if close(vector, weights[7] @ zeroed):
+        return not_yet(_("that is the new context vector of 'lazy' (row 7); the exercise asks for "
+                         "the one of 'fox' (row 3)."), _("start from context[3]."))  # fmt: skip
+    done = _("the weights do not depend on the values, so only the term of 'lazy' goes: "
+             "context[3] - weights[3, 7] * value[7] = {row}.", row=right)  # fmt: skip
+    if verdict := judge(vector, right, done, hint):
         return verdict
-    if close(vector, steps.context[3]):
-        return not_yet(
-            _(
-                "that is the context vector of 'fox' (row 3). 'dog' has id 3, but it is the "
-                "word at position 8."
-            ),
-            _("rows follow the sentence's word order, not the ids: use row 8."),
-        )
-    if close(vector, steps.weights[:, 8].detach() @ steps.value.detach()):
-        return not_yet(
-            _("you used column 8 of the weights (how much each word attends to 'dog')."),
-            _("the weights of 'dog' as a query are its row: weights[8]."),
-        )
-    return not_yet(_("this is not the context vector of 'dog'."), hint)
+    row = weights[3].clone()
+    row[7] = 0
+    lazy_id = steps.vocabulary["lazy"]
+    known = [
+        (context[3], _("that is the context vector of 'fox' as it is now; with a zero value "
+         "vector, 'lazy' adds nothing any more."), _("subtract the term of 'lazy', "
+         "weights[3, 7] * value[7].")),
+        (context[3] - value[7], _("you subtracted the whole value vector of 'lazy'; 'fox' only "
+         "took weights[3, 7] = {w:.4f} of it.", w=float(weights[3, 7])),
+         _("subtract weights[3, 7] * value[7].")),
+        (context[3] - weights[7, 3] * value[7], _("you used weights[7, 3], how much 'lazy' "
+         "attends to 'fox'; the weight 'fox' gives 'lazy' is weights[3, 7] (row = query, "
+         "column = key)."), None),
+        (weights[3, 7] * value[7], _("that is the part 'lazy' gave, the term that disappears; "
+         "the new context vector is what is left."), None),
+        ((row / row.sum()) @ value, _("you shared the weight of 'lazy' among the other 8 words. The "
+         "weights come from queries and keys (steps 4 and 5), so a change of value leaves them "
+         "as they are."), _("keep weights[3] and drop only the term of 'lazy'.")),
+    ]  # fmt: skip
+    known += [
+        (context[3] - weights[3, j] * value[j], _("that removes the term of {word!r} (word {j}); "
+         "'lazy' is word 7.", word=word, j=j) if j != lazy_id else _("that removes the term of "
+         "{word!r} (word {j}): {j} is the vocabulary id of 'lazy', but rows and columns follow "
+         "the words' positions, and 'lazy' is word 7.", word=word, j=j), None)
+        for j, word in enumerate(steps.words) if j != 7
+    ]  # fmt: skip
+    return mistake(vector, known, hint) or not_yet(
+        _("this is not the new context vector of 'fox'."), hint
+    )
 
 
 @exercise_check(_("with equal weights 1/9, a context vector is the average of the value rows."))

@@ -21,6 +21,7 @@ from helpers.ui.answers import (
     not_yet,
     read_number,
     read_tensor,
+    shape_of,
 )
 from helpers.ui.explore import Explorer, View, dropdown, explore
 from helpers.ui.figures import DPI
@@ -30,6 +31,7 @@ from helpers.ui.strings import translator
 _ = translator(__name__)
 
 TOKEN_COUNT_SENTENCE = "Self-attention is unbelievably useful"  # WordPiece splits its words
+"""The new sentence of exercises 1 (its tokens) and 3 (layer 1, head 8 on it)."""
 
 
 # ---- picture ---------------------------------------------------------------------------
@@ -201,23 +203,67 @@ def check_next_token_head(answer: Any) -> Verdict:
     ], hint) or not_yet(_("these are not the weights of layer 1, head 8."), hint)  # fmt: skip
 
 
-@exercise_check(_("each projection is nn.Linear(384, 384): a 384 × 384 weight and 384 biases."))
-def check_qkv_parameter_count(answer: Any) -> Verdict:
-    """Exercise 3 of 13_a_real_models_attention.ipynb: learnable numbers in one layer's Q, K, V."""
-    hint = _("3 projections × (384 × 384 weights + 384 biases).")
-    value, problem = read_number(answer, _("the number of learnable numbers"), hint)
+@exercise_check(_("real_model.run_model(sentence).attentions[1, 8] is that head's table of weights "
+                  "for the sentence, rows = queries, columns = keys."))  # fmt: skip
+def check_new_sentence_keys(answer: Any) -> Verdict:
+    """Exercise 3 of 13_a_real_models_attention.ipynb: the key that layer 1, head 8 weighs most
+    for each query of a new sentence, as positions (ints) or as the tokens themselves."""
+    hint = _("new_run = real_model.run_model(sentence); new_run.attentions[1, 8].argmax(dim=-1) "
+             "gives each row's strongest column.")  # fmt: skip
+    run = real_model.run_model(TOKEN_COUNT_SENTENCE)
+    tokens, weights = run.tokens, run.attentions[1, 8]  # n tokens, (n, n)
+    n = len(tokens)
+    if isinstance(answer, (list, tuple)) and answer and all(isinstance(t, str) for t in answer):
+        if unknown := [t for t in answer if t not in tokens]:  # the tokens are all different
+            return not_yet(_("{token!r} is not a token of this sentence; its tokens are: {tokens}.",
+                             token=unknown[0], tokens=" ".join(tokens)), hint)  # fmt: skip
+        answer = [tokens.index(t) for t in answer]  # the tokens' positions
+    shape = shape_of(answer)
+    if shape == (n - 1,):
+        return not_yet(_("you gave {count} positions, as many as our sentence has tokens; the "
+                         "new sentence has {n}.", count=n - 1, n=n),
+                       _("run the model on the new sentence: real_model.run_model(sentence)."))  # fmt: skip
+    if shape == (n - 2,):
+        return not_yet(_("you gave {count} positions, one per word piece; [CLS] and [SEP] are "
+                         "queries too, and have rows of their own.", count=n - 2), hint)  # fmt: skip
+    if shape == (n, n):
+        return not_yet(_("that is the whole table of weights; the exercise asks, for each row, "
+                         "for the position of its largest weight."), hint)  # fmt: skip
+    keys, problem = read_tensor(answer, (n,), _("the strongest key of each query"), hint)
     if problem:
         return problem
-    d = real_model.D_MODEL
-    expected = 3 * (d * d + d)
-    done = _("{count:,} numbers for the query, key and value of one layer, shared by its 12 "
-             "heads (each head uses 32 of the 384 rows); the course's SelfAttention(3, 2, 2, 4) "
-             "had 24.", count=expected)  # fmt: skip
-    one = _("that is one projection; a layer has three: query, key and value.")
-    return judge(value, expected, done, hint, tolerance=0) or mistake(value, [
-        (3 * d * d, _("you counted the weights but not the biases."), None),
-        (d * d + d, one, None),
-        (d * d, one, None),
-        (expected // 12, _("that is one head's share; the 12 heads of a layer split its projections."), None),
-        (6 * expected, _("that is all six layers; the question asks for one layer."), None),
-    ], hint, 0) or not_yet(_("{value:g} is not the number of learnable numbers in one layer's Q, K, V.", value=value), hint)  # fmt: skip
+    right = weights.argmax(dim=-1)  # (n,): each query's strongest key
+    ideal = [*range(1, n), n - 1]  # "each token looks at the next one" ([SEP] at itself)
+    carried = [0, *range(2, n - 1), 0, 0]  # our sentence's pattern: the ends rest on [CLS]
+    following = int((right == torch.arange(1, n + 1)).sum())  # queries whose key is the next token
+    i, first, last = (tokens.index(t) for t in ("attention", "un", "useful"))
+    done = _("{following} of the {n} queries look at the next token, inside 'unbelievably' too "
+             "({pieces}), and, as on our sentence, [CLS], the last word and [SEP] rest on [CLS]. "
+             "But not 'attention': it puts {cls:.2f} on [CLS] and {next:.2f} on 'is'. A pattern "
+             "seen on one sentence is a guess to test on the next.", following=following, n=n,
+             pieces=" → ".join(tokens[first : last + 1]), cls=weights[i, 0], next=weights[i, i + 1])  # fmt: skip
+    if verdict := judge(keys, right, done, hint, tolerance=0):
+        return verdict
+    differ = ", ".join(repr(tokens[j]) for j in (keys != right).nonzero().flatten().tolist())
+    predicted = _("that is a prediction from the pattern (each token → the next one), a fine "
+                  "first guess; the model's weights differ in the rows of {rows}.", rows=differ)  # fmt: skip
+    compute = _("now compute them: new_run.attentions[1, 8].argmax(dim=-1).")
+    other = _("these are the strongest keys of another layer or head of this sentence.")
+    return mistake(keys, [
+        (carried, predicted, compute),  # our sentence's pattern, carried over
+        (ideal, predicted, compute),  # every token → the next, [SEP] → itself
+        ([*ideal[:-1], 0], predicted, compute),  # ... and [SEP] → [CLS]
+        (torch.zeros(n), _("that is every query resting on [CLS], as many heads of layers 1 to 4 "
+         "do; layer 1, head 8 looked at the next token on our sentence."), compute),
+        (weights.argmax(dim=0), _("you took the largest weight of each column; a query is a row, "
+         "and its weights run along the last dimension."), _("use argmax(dim=-1).")),
+        (right + 1, _("you numbered the tokens from 1; positions count from 0, so [CLS] is 0."), None),
+        (right - 1, _("you numbered the tokens from the first word; [CLS] is token 0 and 'self' "
+                      "token 1 (pitfall 4)."), None),
+        (weights.amax(dim=-1), _("these are the largest weights themselves; the exercise asks "
+         "for their positions: argmax, not max."), None),
+        *[(run.attentions[layer, head].argmax(dim=-1), other, None)
+          for layer in range(real_model.LAYERS) for head in range(real_model.HEADS)
+          if (layer, head) != (1, 8)],
+    ], hint) or not_yet(_("these are not the strongest keys of layer 1, head 8 for the new "
+                          "sentence."), hint)  # fmt: skip
