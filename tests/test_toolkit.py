@@ -13,6 +13,7 @@ import importlib
 import inspect
 import random
 import string
+import sys
 import tomllib
 import warnings
 from collections.abc import Callable
@@ -86,6 +87,76 @@ def test_notes_another_torch(
     helpers.setup_lesson()
     out = capsys.readouterr().out
     assert "this kernel has PyTorch 2.5.1; the course was checked with 2.13.0" in out
+
+
+@pytest.mark.parametrize(
+    ("colab", "variable", "expected"),
+    [
+        (False, None, None),  # a learner's own kernel: the cell's message says what to run
+        (True, None, "git+https://github.com/{repository}@{branch}"),  # Colab: from [tool.course]
+        (False, "dist/course.whl", "dist/course.whl"),  # make colab-rehearsal's wheel
+    ],
+)
+def test_setup_cells_bootstrap_installs_the_course_only_where_asked(
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    colab: bool,
+    variable: str | None,
+    expected: str | None,
+) -> None:
+    """The first lines of every setup cell (tools/links.py: BOOTSTRAP), run as a kernel runs
+    them, with `helpers` missing; pip itself is replaced by a recorder."""
+    import importlib.util
+    import subprocess
+
+    from tools.links import bootstrap, settings
+
+    calls = []
+
+    def run(command: list[str], **kwargs: Any) -> subprocess.CompletedProcess[str]:
+        calls.append(command)
+        return subprocess.CompletedProcess(command, 0, "", "")
+
+    real_find_spec = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util,
+        "find_spec",
+        lambda name: None if name == "helpers" else real_find_spec(name),
+    )
+    monkeypatch.setattr(subprocess, "run", run)
+    monkeypatch.delenv("COURSE_PACKAGE", raising=False)
+    if variable:
+        monkeypatch.setenv("COURSE_PACKAGE", variable)
+    if colab:
+        monkeypatch.setitem(sys.modules, "google.colab", object())
+    else:
+        monkeypatch.delitem(sys.modules, "google.colab", raising=False)
+    exec(bootstrap(), {})
+    out = capsys.readouterr().out
+    if expected is None:
+        assert calls == [] and out == ""
+        return
+    repository, branch = settings()
+    (command,) = calls
+    assert command[:4] == [sys.executable, "-m", "pip", "install"] and "--quiet" in command
+    assert command[-1] == expected.format(repository=repository, branch=branch)
+    assert out == "Installing the course package into this kernel (once per session)...\n"
+
+
+def test_setup_cells_bootstrap_shows_pips_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    import importlib.util
+    import subprocess
+
+    from tools.links import bootstrap
+
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name: None)
+    monkeypatch.setenv("COURSE_PACKAGE", "no-such-wheel.whl")
+    failed = subprocess.CompletedProcess([], 1, "", "ERROR: no-such-wheel.whl does not exist")
+    monkeypatch.setattr(subprocess, "run", lambda *a, **k: failed)
+    with pytest.raises(
+        RuntimeError, match=r"could not install the course package:\n.*does not exist"
+    ):
+        exec(bootstrap(), {})
 
 
 def test_printing_warnings_prints_them_on_stdout_without_the_path(

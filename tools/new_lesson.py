@@ -23,7 +23,7 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 REPO = Path(__file__).resolve().parent.parent
 NOTEBOOKS = REPO / "notebooks"
 sys.path.insert(0, str(REPO))
-from tools.links import LAUNCH_LABEL, binder_url  # noqa: E402
+from tools.links import LAUNCH_LABEL, binder_url, bootstrap, colab_navigation, colab_url  # noqa: E402
 
 KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
 
@@ -110,6 +110,7 @@ def cells(step: int, slug: str, title: str) -> list[nbformat.NotebookNode]:
         else f"# Beyond the article, lesson {step:02d} — {title}"
     )
     where = f"show_pipeline({step})" if core else f"show_beyond({step})"
+    notebook = f"{step:02d}_{slug}.ipynb"
     md = new_markdown_cell
     code = new_code_cell
 
@@ -138,8 +139,11 @@ def cells(step: int, slug: str, title: str) -> list[nbformat.NotebookNode]:
     return [
         md(
             f"{heading}\n\nAfter this lesson you can TODO (one sentence).\n\n{nav}"
-            f"\n\n[{LAUNCH_LABEL}]({binder_url(f'{step:02d}_{slug}.ipynb')}) "
-            "(nothing to install; it takes a minute or two to start)"
+            f"\n\n[{LAUNCH_LABEL}]({binder_url(notebook)}) "
+            "(nothing to install; it takes a minute or two to start) · "
+            f"[Open it in Colab]({colab_url(notebook)}) "
+            "(needs a Google account; its setup cell installs the course)"
+            f"\n\n{colab_navigation(notebook)}"
         ),
         md(
             "## What you will learn\n\n- TODO 2 to 4 objectives\n\n"
@@ -148,6 +152,7 @@ def cells(step: int, slug: str, title: str) -> list[nbformat.NotebookNode]:
         ),
         md("## Setup\n\nRun this cell first. TODO: say what it rebuilds from earlier steps."),
         code(
+            bootstrap() + "\n"
             "try:\n    import torch\n\n    import helpers\nexcept ModuleNotFoundError as missing:\n"
             "    raise ModuleNotFoundError(\n"
             '        f"This lesson needs the package {missing.name!r}, which this kernel cannot import. "\n'
@@ -179,7 +184,8 @@ def cells(step: int, slug: str, title: str) -> list[nbformat.NotebookNode]:
         md(
             "## Recap\n\n- TODO\n- TODO\n- TODO\n\n"
             "**Before you go:** shut this notebook's kernel down (*Kernel → Shut Down Kernel*). "
-            "On Binder all open lessons share 1 GB of memory.\n\n**Next:** TODO.\n\n" + nav
+            "On Binder all open lessons share 1 GB of memory.\n\n**Next:** TODO.\n\n"
+            f"{nav}\n\n{colab_navigation(notebook)}"
         ),
     ]
 
