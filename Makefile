@@ -18,7 +18,7 @@ ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 unexport PYTHONDONTWRITEBYTECODE
 
 .DEFAULT_GOAL := help
-.PHONY: help lab check test lint notebooks notebooks-avx2 reset-notebooks lock bench bench-setup links binder-rehearsal clean
+.PHONY: help lab check test lint notebooks notebooks-avx2 reset-notebooks lock bench bench-setup links binder-rehearsal colab-rehearsal clean
 
 help:  ## List the commands.
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 18
@@ -103,6 +103,9 @@ links: $(STAMP)  ## Write the README's course map from the lesson table and poin
 
 binder-rehearsal:  ## Install as Binder does (binder/ only) into a fresh environment, then re-run every lesson.
 	bash tools/binder_rehearsal.sh $(PYTHON)
+
+colab-rehearsal:  ## Install as a Colab setup cell does, lesson by lesson, each lesson alone in a fresh environment.
+	bash tools/colab_rehearsal.sh $(PYTHON)
 
 lock: $(STAMP)  ## Rewrite constraints.txt from the environment (after changing a pin).
 	$(BIN)/python tools/write_constraints.py > constraints.txt

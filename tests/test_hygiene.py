@@ -14,6 +14,7 @@ import re
 import socket
 import subprocess
 import sys
+import tomllib
 from importlib import metadata
 from pathlib import Path
 
@@ -322,6 +323,36 @@ def test_constraints_pin_exactly_this_environment() -> None:
         "constraints.txt and this environment differ; run `make lock` (or reinstall with make): "
         f"only in constraints.txt: {sorted(wanted - found)}; only installed: {sorted(found - wanted)}"
     )
+
+
+def test_the_package_declares_floors_that_the_colab_rehearsal_installs_exactly() -> None:
+    """Installed beside Colab's stack, the course must replace nothing: its dependencies are
+    floors (>=), never pins, and `make colab-rehearsal` runs every lesson at exactly those
+    floors (colab/stack.txt), so nothing in helpers needs more. torch is the one exception
+    (pyproject.toml says why): the rehearsal has 2.13.0, the pinned release, at or above it."""
+    declared = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]["dependencies"]
+    floors = dict(re.fullmatch(r"([a-z0-9-]+)>=([0-9.]+)", item).groups() for item in declared)
+    assert set(floors) == {"torch", "numpy", "matplotlib", "seaborn", "ipywidgets", "ipykernel"}
+    stack = dict(
+        line.split("==")
+        for line in (REPO / "colab" / "stack.txt").read_text().splitlines()
+        if line and not line.startswith("#")
+    )
+    pinned = dict(
+        line.split("==")
+        for line in (REPO / "requirements.txt").read_text().splitlines()
+        if "==" in line
+    )
+    for name, floor in floors.items():
+        if name == "torch":
+            assert stack[name] == pinned[name] and version(floor) <= version(stack[name])
+        else:
+            assert stack[name] == floor, f"colab/stack.txt must install {name} at its floor {floor}"
+        assert version(floor) <= version(pinned[name]), f"{name}: the floor is above the pin"
+
+
+def version(text: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in text.split("."))
 
 
 # ================================================================================================

