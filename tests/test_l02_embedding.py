@@ -39,9 +39,9 @@ def one_hot(index: int, size: int = 50_000, dtype: torch.dtype = torch.float32) 
 
 
 RIGHT_ANSWERS = {
-    "check_fox_vector": lambda: article()["embedded_sentence"][3],
+    "check_new_sentence_embedding": lambda: new_sentence_embedding(),
     "check_lazy_one_hot": lambda: one_hot(article()["dc"]["lazy"]),
-    "check_table_parameters": lambda: article()["embed"].weight.numel(),
+    "check_table_parameters": lambda: torch.nn.Embedding(50257, 768).weight.numel(),
 }
 """The right answer of each exercise, computed from the article's code (tests/test_toolkit.py)."""
 
@@ -75,7 +75,7 @@ def test_course_is_the_articles_embedding_and_leaves_the_random_state_alone(
     torch.manual_seed(7)
     words, vocabulary, ours = lesson.course()
     lesson.embedding_explorer()
-    lesson.check_fox_vector(torch.zeros(3))
+    lesson.check_new_sentence_embedding(torch.zeros(7, 3))  # it embeds, with the RNG untouched
     assert torch.equal(torch.rand(3), expected)
     assert torch.equal(ours, embedded) and words == WORDS
     assert vocabulary == article()["dc"]
@@ -232,27 +232,33 @@ def verdict(check: Callable[[Any], Any], answer: Any) -> str:
     return check(answer).message
 
 
-@pytest.mark.parametrize(
-    ("answer", "expected"),
-    [
-        (lambda e: e[3], "Correct! 'fox' is the vector tensor([0.1794, 1.8951, 0.4954]): row 4 of the table, row 3 of the sentence."),
-        (lambda e: [0.1794, 1.8951, 0.4954], "Correct!"),
-        (lambda e: e[3].numpy(), "Correct!"),
-        (lambda e: e[3].round(decimals=2), "close, but not precise enough"),
-        (lambda e: e[3].round(decimals=1), "the right answer rounded to 1 decimal, as a picture shows it"),
-        (lambda e: e[4], "that is the vector of 'jumps' (word 4 of the sentence)"),
-        (lambda e: e[6], "that is the vector of 'a' (word 6 of the sentence)"),
-        (lambda e: e[3:4], "your answer has shape (1, 3); one word's vector has shape (3,)"),
-        (lambda e: torch.tensor([float("nan")] * 3), "holds NaN or infinity"),
-        (lambda e: e[3] + 0.1, "these are not the numbers of 'fox'"),
-        (lambda e: torch.tensor([0, 1, 0]), "these are not the numbers of 'fox'"),
-        (lambda e: ["a", "b", "c"], "one word's vector is a tensor of numbers of shape (3,)"),
-    ],
-)  # fmt: skip
-def test_check_fox_vector(embedded: torch.Tensor, answer: Any, expected: str) -> None:
-    message = verdict(lesson.check_fox_vector, answer(embedded))
-    assert expected in message
-    assert message.startswith("Correct!") == expected.startswith("Correct!")
+def new_sentence_embedding(vocabulary: dict[str, int] | None = None) -> torch.Tensor:
+    """Exercise 1's answer with the article's own table and vocabulary: "a lazy dog jumps over a
+    fox", (7, 3); with ``vocabulary``, the rows that vocabulary's ids pick instead."""
+    found = article()
+    ids = [(vocabulary or found["dc"])[word] for word in "a lazy dog jumps over a fox".split()]
+    return found["embed"](torch.tensor(ids)).detach()
+
+
+def test_check_new_sentence_embedding() -> None:
+    check = lesson.check_new_sentence_embedding
+    right = new_sentence_embedding()
+    assert torch.equal(right[0], right[5]), "the two 'a's get the same row"
+    for form in (right, right.double(), right.numpy(), right.tolist()):
+        assert verdict(check, form).startswith("Correct! rows 0 and 5, the two 'a's"), type(form)
+    own = {w: i for i, w in enumerate(sorted(set("a lazy dog jumps over a fox".split())))}
+    assert "you numbered the new sentence's words afresh" in verdict(
+        check, new_sentence_embedding(own)
+    )
+    positions = article()["embed"](torch.arange(7)).detach()
+    assert "you used the words' positions as ids" in verdict(check, positions)
+    assert "turned round" in verdict(check, right.T)
+    assert "that is our sentence's matrix (9 words)" in verdict(
+        check, article()["embedded_sentence"]
+    )
+    assert "close, but not precise enough" in verdict(check, right.round(decimals=2))
+    assert "these are not the rows of the new sentence's words" in verdict(check, right.flip(0))
+    assert "your answer has shape (7,)" in verdict(check, right[:, 0])
 
 
 FLOATS_NOTE = (
@@ -289,19 +295,19 @@ def test_check_lazy_one_hot(answer: Callable[[], Any], expected: str) -> None:
 @pytest.mark.parametrize(
     ("answer", "expected"),
     [
-        (150_000, "Correct! 50,000 rows × 3 numbers = 150,000 learnable numbers, though our sentence uses 27."),
-        (150_000.0, "Correct!"),
-        (torch.tensor(150_000), "Correct!"),
-        (27, "27 is what our sentence uses"),
-        (50_000, "50,000 is the number of rows"),
-        (3, "3 is the length of one vector"),
-        (9, "9 is the number of words"),
+        (38_597_376, "Correct! 50,257 rows × 768 numbers = 38,597,376 learnable numbers, about 31% of GPT-2 small's 124 million"),
+        (38_597_376.0, "Correct!"),
+        (torch.tensor(38_597_376), "Correct!"),
+        (150_000, "150,000 is the article's table"),
+        (50_257, "50,257 is the number of rows"),
+        (768, "768 is the length of one vector"),
+        (50_257 + 768, "you added rows and columns"),
         (12, "12 is not the number of entries in the table"),
-        (150_001, "150001 is not the number of entries in the table"),
-        ("150000", "you gave the text '150000'; write the count as a number, without quotes"),
+        (38_597_377, "38597377 is not the number of entries in the table"),
+        ("38597376", "you gave the text '38597376'; write the count as a number, without quotes"),
         (float("inf"), "the count is a finite number; you gave inf"),
         (2.5, "a count is a whole number; you gave 2.5"),
-        ([50_000, 3], "the count is one number; you gave 2 numbers"),
+        ([50_257, 768], "the count is one number; you gave 2 numbers"),
     ],
 )  # fmt: skip
 def test_check_table_parameters(answer: Any, expected: str) -> None:
@@ -312,14 +318,15 @@ def test_check_table_parameters(answer: Any, expected: str) -> None:
 
 def test_checks_keep_their_hints() -> None:
     """The placeholder cells print these hints: they are stored outputs of the notebook."""
-    assert verdict(lesson.check_fox_vector, ...).endswith(
-        "Hint: take the row of embedded_sentence for 'fox' (or the row of embed.weight for its id)."
+    assert verdict(lesson.check_new_sentence_embedding, ...).endswith(
+        "Hint: encode the new sentence with this lesson's vocab, then look its ids up in the same "
+        "table, embed."
     )
     assert verdict(lesson.check_lazy_one_hot, ...).endswith(
         "Hint: a float tensor of 50,000 zeros with a 1 at the id of 'lazy'."
     )
     assert verdict(lesson.check_table_parameters, ...).endswith(
-        "Hint: count the numbers in the table: rows times columns."
+        "Hint: a table has one row per token id and one number per dimension: rows times columns."
     )
 
 

@@ -15,10 +15,10 @@ from helpers.attention import embed
 from helpers.course import SENTENCE
 from helpers.ui.answers import (
     Verdict,
-    close,
     exercise_check,
     form,
     judge,
+    mistake,
     not_yet,
     read_number,
     read_tensor,
@@ -177,28 +177,42 @@ def embedding_explorer() -> Explorer:
 # ---- exercises (precision: within 1e-4, what the lesson's 4 printed decimals give) -----
 
 
-@exercise_check(_("take the row of embedded_sentence for 'fox' (or the row of embed.weight "
-                  "for its id)."))  # fmt: skip
-def check_fox_vector(answer: Any) -> Verdict:
-    """Exercise 1 of 02_embedding.ipynb: the 3 numbers that stand for 'fox'."""
-    words, _vocabulary, embedded = course()
-    hint = _("'fox' is word 3 of the sentence (counting from 0) and has id 4: "
-             "embedded_sentence[3] or embed.weight[4].")  # fmt: skip
-    vector, problem = read_tensor(answer, (3,), _("one word's vector"), hint)
+NEW_SENTENCE = "a lazy dog jumps over a fox"  # 7 of our words, 'a' twice (positions 0 and 5)
+
+
+@exercise_check(_("encode the new sentence with this lesson's vocab, then look its ids up in "
+                  "the same table, embed."))  # fmt: skip
+def check_new_sentence_embedding(answer: Any) -> Verdict:
+    """Exercise 1 of 02_embedding.ipynb: ``NEW_SENTENCE`` embedded with the lesson's vocabulary
+    and table, (7, 3), within 1e-4."""
+    _words, vocabulary, _embedded = course()
+    hint = _("torch.tensor([vocab[word] for word in new_sentence.split()]) gives 7 ids; "
+             "embed(ids).detach() gives their rows.")  # fmt: skip
+    new_words = NEW_SENTENCE.split()
+    with torch.random.fork_rng(devices=[]):
+        right = embed(torch.tensor([vocabulary[w] for w in new_words]))  # (7, 3)
+        renumbered = {w: i for i, w in enumerate(sorted(set(new_words)))}  # its own vocabulary
+        own_ids = embed(torch.tensor([renumbered[w] for w in new_words]))
+        positions = embed(torch.arange(len(new_words)))
+    shape = shape_of(answer)
+    if shape == (3, 7):
+        return not_yet(_("your matrix is (3, 7), turned round: one row per word, so (7, 3)."),
+                       _("drop the .T, or transpose back."))  # fmt: skip
+    if shape == (9, 3):
+        return not_yet(_("that is our sentence's matrix (9 words); the new sentence has 7."), hint)
+    matrix, problem = read_tensor(answer, (7, 3), _("the new sentence's embedding"), hint)
     if problem:
         return problem
-    done = _("'fox' is the vector {vector}: row 4 of the table, row 3 of the sentence.",
-             vector=embedded[3])  # fmt: skip
-    if verdict := judge(vector, embedded[3], done, hint):
-        return verdict
-    for position, word in enumerate(words):
-        if close(vector, embedded[position]):
-            return not_yet(_("that is the vector of {word!r} (word {position} of the sentence).",
-                             word=word, position=position),
-                           _("'fox' has id 4 but is word 3 of the sentence: index the sentence's "
-                             "matrix by position (embedded_sentence[3]) or the table by id "
-                             "(embed.weight[4])."))  # fmt: skip
-    return not_yet(_("these are not the numbers of 'fox' in this lesson's embedding."), hint)
+    done = _("rows 0 and 5, the two 'a's, are the same row of the table (id {id}): a word's "
+             "vector depends on its id only, not on where it stands or what stands beside it. "
+             "Every row is also a row of embedded_sentence.", id=vocabulary["a"])  # fmt: skip
+    return judge(matrix, right, done, hint) or mistake(matrix, [
+        (own_ids, _("you numbered the new sentence's words afresh ('a' = 0, 'dog' = 1, ...): "
+                    "those are other rows of the table. The table is indexed by the lesson's "
+                    "ids."), _("use this lesson's vocab, not a new one.")),
+        (positions, _("these are rows 0 to 6 of the table: you used the words' positions as "
+                      "ids."), hint),
+    ], hint) or not_yet(_("these are not the rows of the new sentence's words."), hint)  # fmt: skip
 
 
 @exercise_check(_("a float tensor of 50,000 zeros with a 1 at the id of 'lazy'."))
@@ -235,23 +249,33 @@ def check_lazy_one_hot(answer: Any) -> Verdict:
     return not_yet(_("your 1 is at index {index}; 'lazy' has id 6.", index=ones[0]), hint)
 
 
-@exercise_check(_("count the numbers in the table: rows times columns."))
+GPT2_VOCABULARY, GPT2_WIDTH = 50_257, 768  # GPT-2 small's token table (Radford et al., 2019)
+
+
+@exercise_check(_("a table has one row per token id and one number per dimension: rows times "
+                  "columns."))  # fmt: skip
 def check_table_parameters(answer: Any) -> Verdict:
-    """Exercise 3 of 02_embedding.ipynb: the count of numbers in nn.Embedding(50000, 3), exact."""
-    hint = _("the table has vocab_size rows and d columns; embed.weight.numel() counts them.")
+    """Exercise 3 of 02_embedding.ipynb: the learnable numbers of GPT-2 small's token table,
+    nn.Embedding(50257, 768), exact."""
+    hint = _("nn.Embedding(50257, 768) has 50,257 rows of 768 numbers; "
+             "nn.Embedding(50257, 768).weight.numel() counts them.")  # fmt: skip
     count, problem = read_number(answer, _("the count"), hint)
     if problem:
         return problem
     if count != int(count):
         return not_yet(_("a count is a whole number; you gave {count}.", count=count), hint)
-    done = _("50,000 rows × 3 numbers = 150,000 learnable numbers, though our sentence uses 27.")
-    if verdict := judge(count, 50_000 * 3, done, hint, tolerance=0):
+    right = GPT2_VOCABULARY * GPT2_WIDTH
+    done = _("50,257 rows × 768 numbers = 38,597,376 learnable numbers, about 31% of GPT-2 "
+             "small's 124 million; the article's table has 150,000.")  # fmt: skip
+    if verdict := judge(count, right, done, hint, tolerance=0):
         return verdict
     known = {
-        27: _("27 is what our sentence uses (9 words × 3); the table holds a row for every id."),
-        50_000: _("50,000 is the number of rows; each row holds d = 3 numbers."),
-        9: _("9 is the number of words in our sentence."),
-        3: _("3 is the length of one vector (d)."),
+        50_000 * 3: _("150,000 is the article's table, nn.Embedding(50000, 3); this one is "
+                      "nn.Embedding(50257, 768)."),
+        GPT2_VOCABULARY: _("50,257 is the number of rows; each row holds 768 numbers."),
+        GPT2_WIDTH: _("768 is the length of one vector; the table has 50,257 of them."),
+        GPT2_VOCABULARY + GPT2_WIDTH: _("you added rows and columns; a table holds rows times "
+                                        "columns numbers."),
     }
     return not_yet(known.get(count, _("{count} is not the number of entries in the table.",
                                       count=int(count))), hint)  # fmt: skip
