@@ -35,9 +35,14 @@ def article_weights(article: dict[str, Any], mask: torch.Tensor) -> torch.Tensor
     return F.softmax(scores.masked_fill(~mask, float("-inf")), dim=-1)
 
 
-def fox_self_weight() -> torch.Tensor:
+def window_self_weight(before: int = 2) -> torch.Tensor:
+    """Exercise 2's answer from the article's scores: 'fox' under a causal window that keeps
+    itself and the ``before`` words before it, written out as a band of the lower triangle."""
+    band = torch.tril(torch.ones(9, 9, dtype=torch.bool)) & ~torch.tril(
+        torch.ones(9, 9, dtype=torch.bool), diagonal=-(before + 1)
+    )
     with torch.random.fork_rng(devices=[]):
-        return article_weights(run_article(), CAUSAL)[3, 3]
+        return article_weights(run_article(), band)[3, 3]
 
 
 LEFT_REAL = torch.tensor([[[False, False, True, True]], [[True, True, True, True]]])  # (2, 1, 4)
@@ -46,7 +51,7 @@ LEFT_PADDED_CAUSAL = LEFT_REAL & LOWER  # (2, 4, 4)
 
 RIGHT_ANSWERS = {
     "check_causal_mask_of_five": lambda: FIVE.clone(),
-    "check_fox_self_weight": fox_self_weight,
+    "check_window_self_weight": window_self_weight,
     "check_padding_mask_2_4": lambda: PADDING.clone(),
     "check_left_padded_causal_mask": lambda: LEFT_PADDED_CAUSAL.clone(),
 }
@@ -247,24 +252,25 @@ def test_check_causal_mask_of_five(answer: Any, expected: str) -> None:
 @pytest.mark.parametrize(
     ("answer", "expected"),
     [
-        (0.8132, "Correct! 0.8132: with the 5 later words hidden"),
-        (torch.tensor(0.81316), "Correct!"),
-        (torch.tensor([0.8132]), "Correct!"),
-        (0.8135, "Correct!"),
-        (
-            0.81,
-            "that is the right answer rounded to 2 decimals, as a picture shows it, and this exercise counts within 0.0005",
-        ),
-        (0.3473, "that is the weight without the mask"),
-        (0.6026, "the blocked scores were set to 0"),
-        (0.0457, "that is the weight 'fox' puts on 'The', not on itself"),
-        (0.5, "0.5 is not the weight of 'fox' on itself"),
+        (0.8522, "Correct! 0.8522: 'fox' now sees only 'quick', 'brown' and itself"),
+        (torch.tensor(0.85217), "Correct!"),
+        (torch.tensor([0.8522]), "Correct!"),
+        (0.8525, "Correct!"),
+        (0.85, "that is the right answer rounded to 2 decimals"),
+        (0.8132, "that is the weight under the whole causal mask"),
+        (0.3473, "that is the weight without any mask"),
+        (0.8910, "that window holds only 1 word before 'fox'"),
+        (0.7381, "that window looks ahead"),
+        (0.5920, "the blocked scores were set to 0"),
+        (0.5, "0.5 is not the weight of 'fox' on itself under this window"),
         (torch.zeros(4), "the weight 'fox' puts on itself is one number; you gave 4 numbers"),
-        ("0.8132", "you gave the text '0.8132'"),
+        ("0.8522", "you gave the text '0.8522'"),
     ],
 )
-def test_check_fox_self_weight(answer: Any, expected: str) -> None:
-    assert expected in lesson.check_fox_self_weight(answer).message
+def test_check_window_self_weight(answer: Any, expected: str) -> None:
+    assert float(window_self_weight()) == pytest.approx(0.8522, abs=5e-5)
+    assert float(window_self_weight(3)) == pytest.approx(0.8132, abs=5e-5), "3 back: causal"
+    assert expected in lesson.check_window_self_weight(answer).message
 
 
 @pytest.mark.parametrize(
@@ -290,9 +296,9 @@ def test_checks_hints_are_the_notebooks() -> None:
     assert lesson.check_causal_mask_of_five(...).message.endswith(
         "Hint: torch.triu(..., diagonal=1) builds the later words; True here means 'may attend'."
     )
-    assert lesson.check_fox_self_weight(...).message.endswith(
-        "Hint: mask the scores with helpers.masks.causal_mask(9), softmax, then read row 3, "
-        "column 3."
+    assert lesson.check_window_self_weight(...).message.endswith(
+        "Hint: build the mask from two comparisons of positions, key j <= query i and j >= i - 2, "
+        "mask the scores, softmax, then read row 3, column 3."
     )
     assert lesson.check_padding_mask_2_4(...).message.endswith(
         "Hint: helpers.masks.padding_mask(lengths) gives (batch, 1, n): True for real tokens."

@@ -13,7 +13,15 @@ from helpers._validate import describe, require_weights
 from helpers.lessons import course
 from helpers.lessons.l05_softmax_weights import WEIGHTS_HEIGHT
 from helpers.masks import causal_mask, padding_mask
-from helpers.ui.answers import Verdict, correct, exercise_check, judge, not_yet, read_number
+from helpers.ui.answers import (
+    Verdict,
+    correct,
+    exercise_check,
+    judge,
+    mistake,
+    not_yet,
+    read_number,
+)
 from helpers.ui.charts import Bars
 from helpers.ui.explore import Explorer, View, checkbox, dropdown, explore
 from helpers.ui.pictures import ORANGE, Heatmap, Row, figure
@@ -124,8 +132,8 @@ def _judge_mask(answer: Any, right: torch.Tensor, what: str, hint: str, done: st
                        _("pass dtype=torch.bool, or convert with .bool()."))  # fmt: skip
     if torch.equal(answer, right):
         return correct(done)
-    for mistake, problem, fix in mistakes:
-        if torch.equal(answer, mistake):
+    for known, problem, fix in mistakes:
+        if torch.equal(answer, known):
             return not_yet(problem, fix)
     if answer.shape != right.shape:
         return not_yet(_("{what} has shape {shape}; yours has shape {got}.", what=what,
@@ -152,34 +160,70 @@ def check_causal_mask_of_five(answer: Any) -> Verdict:
     )  # fmt: skip
 
 
-@exercise_check(_("mask the scores with helpers.masks.causal_mask(9), softmax, then read row 3, column 3."))  # fmt: skip
-def check_fox_self_weight(answer: Any) -> Verdict:
-    """Exercise 2 of 08_masks.ipynb: the weight 'fox' puts on itself, causal mask on (within 5e-4)."""
-    hint = _("weights = F.softmax(steps.scores.masked_fill(~causal_mask(9), float('-inf')), "
-             "dim=-1); 'fox' is position 3.")  # fmt: skip
+def window_mask(n: int, before: int) -> torch.Tensor:
+    """``(n, n)``: query i may attend to keys i - before ... i (a causal sliding window)."""
+    i = torch.arange(n)
+    return (i[None, :] <= i[:, None]) & (i[None, :] >= i[:, None] - before)
+
+
+@exercise_check(_("build the mask from two comparisons of positions, key j <= query i and "
+                  "j >= i - 2, mask the scores, softmax, then read row 3, column 3."))  # fmt: skip
+def check_window_self_weight(answer: Any) -> Verdict:
+    """Exercise 2 of 08_masks.ipynb: the weight 'fox' puts on itself when each word may see
+    only itself and the 2 words before it (within 5e-4)."""
+    hint = _("i = torch.arange(9); window = (i[None, :] <= i[:, None]) & (i[None, :] >= i[:, None] - 2); "
+             "then F.softmax(scores.masked_fill(~window, float('-inf')), dim=-1)[3, 3].")  # fmt: skip
     value, problem = read_number(answer, _("the weight 'fox' puts on itself"), hint)
     if problem:
         return problem
     steps = course()
-    weights, mask = causal_weights(True)
-    before = steps.weights[3, 3].item()
-    done = _("{weight:.4f}: with the 5 later words hidden, 'fox' puts most of its weight on itself "
-             "(without the mask it was {before:.4f}).", weight=weights[3, 3].item(), before=before)  # fmt: skip
-    if verdict := judge(value, weights[3, 3], done, hint, tolerance=5e-4):
-        return verdict
-    if abs(value - before) <= 5e-4:
-        return not_yet(_("that is the weight without the mask (step 5's value)."),
-                       _("set the blocked scores to -inf before the softmax: "
-                         "scores.masked_fill(~mask, float('-inf'))."))  # fmt: skip
-    zero_filled = F.softmax(steps.scores.detach().masked_fill(~mask, 0.0), dim=-1)[3, 3].item()
-    if abs(value - zero_filled) <= 5e-4:
-        return not_yet(_("the blocked scores were set to 0, and exp(0) = 1 still gives them weight."),
-                       _("fill with float('-inf'), whose exp is exactly 0."))  # fmt: skip
-    for word, weight in zip(steps.words, weights[3].tolist(), strict=True):
-        if word != "fox" and abs(value - weight) <= 5e-4:
-            return not_yet(_("that is the weight 'fox' puts on {word!r}, not on itself.",
-                             word=word), hint)  # fmt: skip
-    return not_yet(_("{value} is not the weight of 'fox' on itself.", value=value), hint)
+    scores = steps.scores.detach()
+
+    def weight(mask: torch.Tensor, fill: float = float("-inf")) -> float:
+        return F.softmax(scores.masked_fill(~mask, fill), dim=-1)[3, 3].item()
+
+    right = weight(window_mask(9, 2))
+    done = _("{weight:.4f}: 'fox' now sees only 'quick', 'brown' and itself, so it keeps more "
+             "than under the causal mask ({causal:.4f}), where 'The' took a share too. A sliding "
+             "window like this is how some long-context models bound attention's cost.",
+             weight=right, causal=weight(causal_mask(9)))  # fmt: skip
+    known = [  # some lie within judge's "close" range, so they are named first
+        (
+            weight(causal_mask(9)),
+            _(
+                "that is the weight under the whole causal mask; the window "
+                "also hides 'The', 3 words back."
+            ),
+            None,
+        ),
+        (
+            steps.weights[3, 3].item(),
+            _("that is the weight without any mask (step 5's value)."),
+            None,
+        ),
+        (
+            weight(window_mask(9, 1)),
+            _("that window holds only 1 word before 'fox'; it should hold 2: 'quick' and 'brown'."),
+            None,
+        ),
+        (
+            weight(window_mask(9, 2).T),
+            _(
+                "that window looks ahead: 'fox' and the 2 words after it. "
+                "The window holds the words before."
+            ),
+            None,
+        ),
+        (
+            weight(window_mask(9, 2), 0.0),
+            _("the blocked scores were set to 0, and exp(0) = 1 still gives them weight."),
+            _("fill with float('-inf'), whose exp is exactly 0."),
+        ),
+    ]
+    if abs(value - right) > 5e-4 and (named := mistake(value, known, hint, 5e-4)):
+        return named
+    return judge(value, right, done, hint, tolerance=5e-4) or not_yet(
+        _("{value} is not the weight of 'fox' on itself under this window.", value=value), hint)  # fmt: skip
 
 
 @exercise_check(_("helpers.masks.padding_mask(lengths) gives (batch, 1, n): True for real tokens."))
