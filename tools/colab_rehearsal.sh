@@ -10,7 +10,9 @@
 # 3. a dry run: beside that stack, installing the course's wheel installs nothing else;
 # 4. each lesson copied alone into an empty folder and run top to bottom with COURSE_PACKAGE
 #    and COURSE_MODEL_PACKAGE pointing at the wheels, the two packages uninstalled after each
-#    lesson (tools/colab_rehearsal.py): no error, no stderr, the stored numbers.
+#    lesson (tools/colab_rehearsal.py): no error, no stderr, the stored numbers;
+# 5. the kernel-side test of every explorer (test_drive_*, the explorers' shared rules) in the
+#    same environment, so with ipywidgets 7 (Colab's), as make test runs them with 8.
 #
 # Usage: tools/colab_rehearsal.sh [python3.11]
 set -euo pipefail
@@ -50,4 +52,10 @@ echo "== each lesson alone, installing the course as on Colab"
 cd "$WORK/repo"
 COURSE_PACKAGE="$course" COURSE_MODEL_PACKAGE="$model" \
   "$WORK/venv/bin/python" tools/colab_rehearsal.py "$WORK/alone" notebooks/[0-9][0-9]_*.ipynb
+echo "== every explorer's kernel-side tests, with Colab's ipywidgets $("$WORK/venv/bin/python" -c 'import ipywidgets; print(ipywidgets.__version__)')"
+"$WORK/venv/bin/python" -m pip install --quiet "$course" $(grep -E '^(pytest|hypothesis)==' requirements-dev.txt)
+# The floors' matplotlib 3.8 calls pyparsing names that pyparsing now deprecates: pytest's
+# warnings-as-errors would stop on those library warnings before a test runs.
+"$WORK/venv/bin/python" -m pytest tests -q -p no:cacheprovider -W "ignore::DeprecationWarning" \
+  -m "not kernel and not browser and not model" -k "drive or explorer"
 echo "== colab rehearsal passed in $(( $(date +%s) - start )) s"

@@ -270,12 +270,15 @@ def check_table_parameters(answer: Any) -> Verdict:
     if verdict := judge(count, right, done, hint, tolerance=0):
         return verdict
     known = {
-        50_000 * 3: _("150,000 is the article's table, nn.Embedding(50000, 3); this one is "
-                      "nn.Embedding(50257, 768)."),
+        50_000 * 3: _(
+            "150,000 is the article's table, nn.Embedding(50000, 3); this one is "
+            "nn.Embedding(50257, 768)."
+        ),
         GPT2_VOCABULARY: _("50,257 is the number of rows; each row holds 768 numbers."),
         GPT2_WIDTH: _("768 is the length of one vector; the table has 50,257 of them."),
-        GPT2_VOCABULARY + GPT2_WIDTH: _("you added rows and columns; a table holds rows times "
-                                        "columns numbers."),
+        GPT2_VOCABULARY + GPT2_WIDTH: _(
+            "you added rows and columns; a table holds rows times columns numbers."
+        ),
     }
     return not_yet(known.get(count, _("{count} is not the number of entries in the table.",
                                       count=int(count))), hint)  # fmt: skip
