@@ -23,7 +23,7 @@ ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 unexport PYTHONDONTWRITEBYTECODE
 
 .DEFAULT_GOAL := help
-.PHONY: help lab check test lint notebooks notebooks-avx2 reset-notebooks lock bench bench-setup links binder-rehearsal colab-rehearsal clean
+.PHONY: help lab check test lint notebooks notebooks-avx2 reset-notebooks lock bench bench-setup links binder-rehearsal colab-rehearsal compat clean
 
 help:  ## List the commands.
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 18
@@ -122,9 +122,14 @@ binder-rehearsal:  ## Install as Binder does (binder/ only) into a fresh environ
 colab-rehearsal:  ## Install as a Colab setup cell does, lesson by lesson, each lesson alone in a fresh environment.
 	bash tools/colab_rehearsal.sh $(PYTHON)
 
+# Another PyTorch release (default 2.14.1) for `make compat`; run it whenever a pin changes.
+COMPAT_TORCH ?= 2.14.1
+compat:  ## Every lesson on another PyTorch release (.venv-compat, 5-7 GB): numbers within their last digit.
+	SETUPTOOLS=$(SETUPTOOLS) bash tools/compat.sh $(PYTHON) $(COMPAT_TORCH)
+
 lock: $(DEV_STAMP)  ## Rewrite constraints.txt from the environment (after changing a pin).
 	$(BIN)/python tools/write_constraints.py > constraints.txt
 
 clean:  ## Remove the environment and caches (not your my-notebooks/).
-	rm -rf $(VENV) .pytest_cache .ruff_cache artifacts
+	rm -rf $(VENV) .venv-compat .pytest_cache .ruff_cache artifacts
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +

@@ -141,7 +141,8 @@ def setup_lesson(seed: int = SEED) -> None:
     if found != TORCH_VERSION:
         print(
             f"Note: this kernel has PyTorch {found}; the course was checked with "
-            f"{TORCH_VERSION}, so some printed numbers may differ (README: 'Set up')."
+            f"{TORCH_VERSION}, so a last printed digit may differ "
+            "(README: 'Where the numbers are reproduced')."
         )
 
 

@@ -5,6 +5,7 @@
   a short timeout; where it cannot be reached, as on this machine and in CI, the script says
   so and pip takes torch from its usual index. Both paths are tested here against local
   servers, so no test needs the network.
+- `make compat` judges another PyTorch release's printed numbers by their last digit.
 """
 
 from __future__ import annotations
@@ -15,10 +16,13 @@ import subprocess
 import sys
 import threading
 from collections.abc import Iterator
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from course import REPO
+
+from tools.compat import compare, line_verdict, unit
 
 INSTALL_TORCH = REPO / "tools" / "install_torch.sh"
 
@@ -129,3 +133,59 @@ def test_an_unreachable_index_falls_back_quietly_to_pips_usual_one(recording_pyt
         "from its usual index\n"
     )
     assert not record.exists(), "nothing is installed: the next pip install brings torch"
+
+
+# ------------------------------------------------------------------------------------------------
+# make compat: how another PyTorch release's printed text is judged (tools/compat.py).
+# ------------------------------------------------------------------------------------------------
+
+
+def test_one_unit_of_the_last_printed_digit() -> None:
+    assert [unit("3.14"), unit("12"), unit("-0.0001"), unit("1.5e-05")] == [
+        Decimal("0.01"), Decimal(1), Decimal("0.0001"), Decimal("1e-6"),
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("stored", "printed", "verdict"),
+    [
+        ("tensor([0.1234, -0.5000])", "tensor([0.1234, -0.5000])", "same"),
+        ("tensor([0.1234, -0.5000])", "tensor([0.1235, -0.5000])", "moved"),
+        ("tensor([0.1234, -0.5000])", "tensor([0.1236, -0.5000])", "different"),
+        ("loss 1.5e-05", "loss 1.6e-05", "moved"),
+        ("loss 1.5e-05", "loss 1.7e-05", "different"),
+        # A sign change pads the column differently; -0.0000 is 0.0000.
+        ("tensor([ 0.0000,  1.0000])", "tensor([-0.0000,  1.0000])", "same"),
+        # Whole numbers (counts, shapes, indices) do not round: any change is a difference.
+        ("argmax: 3", "argmax: 4", "different"),
+        ("shape (9, 3)", "shape (9, 4)", "different"),
+        ("weights sum to 1", "weights sum to one", "different"),
+    ],
+)
+def test_a_printed_line_is_judged_number_by_number(stored, printed, verdict) -> None:
+    assert line_verdict(stored, printed)[0] == verdict
+
+
+def test_compare_leaves_out_the_version_note_and_reports_each_moved_line() -> None:
+    note = "Note: this kernel has PyTorch 2.14.1; the course was checked with 2.13.0, ...\n"
+    stored = ["vocabulary of 9 words\n", "tensor([0.5000, 0.2500])\n"]
+    printed = [note + "vocabulary of 9 words\n", "tensor([0.5001, 0.2500])\n"]
+    found = compare(stored, printed)
+    assert found["numbers"] == 3 and not found["different"] and not found["wording"]
+    assert found["moved"] == [
+        {"cell": 1, "stored": "tensor([0.5000, 0.2500])", "printed": "tensor([0.5001, 0.2500])",
+         "units": 1.0},
+    ]  # fmt: skip
+    assert compare(stored, ["vocabulary of 9 words\nand more\n", stored[1]])["different"]
+    assert compare(stored, ["vocabulary of 10 words\n", stored[1]])["different"]
+
+
+def test_a_pitfalls_changed_pytorch_error_is_reported_for_a_person_not_failed() -> None:
+    stored = ["3-D input: RuntimeError: No available kernel.\nd_v: RuntimeError: sizes differ\n"]
+    for printed in (
+        "3-D input: RuntimeError: no kernel for 3-D input\nd_v: RuntimeError: sizes differ\n",
+        "3-D input: this PyTorch release runs the fused kernel on it\nd_v: RuntimeError: sizes differ\n",
+    ):
+        found = compare(stored, [printed])
+        assert not found["different"]
+        assert found["wording"] == [{"cell": 0, "stored": stored[0], "printed": printed}]

@@ -4,7 +4,9 @@
 
 Reads artifacts/bench/tests.json (tools/bench_tests.py), kernels.json
 (tools/bench_kernels.py), explorers.json (tools/bench_explorers.py) and, when present,
-setup.json (tools/bench_setup.sh, run by the slower `make bench-setup`). One table: figure, value, goal, met?
+setup.json (tools/bench_setup.sh, run by the slower `make bench-setup`) and compat.json
+(tools/compat.py, run by `make compat`). One table: figure, value, goal, met?; then each
+lesson, and the lessons on another PyTorch release.
 """
 
 from __future__ import annotations
@@ -135,8 +137,24 @@ def rows_for_setup(setup: dict | None) -> list[tuple[str, str, str, str]]:
             ("Fresh clone to a green `make test`", missing, "≤ 20 min", "—"),
         ]
     seconds = setup["fresh_clone_to_green_seconds"]
+    learner = []
+    if "learner_install_seconds" in setup:
+        learner = [
+            (
+                "A learner's install, `make lab`'s environment (lessons only; pip's cache warm)",
+                f"{setup['learner_install_seconds']:.0f} s, {setup['learner_venv_mb'] / 1024:.2f} GB",
+                "—",
+                "—",
+            )
+        ]
     return [
-        ("Environment size (.venv)", f"{setup['venv_mb'] / 1024:.2f} GB", "—", "—"),
+        *learner,
+        (
+            "Environment size (.venv, with the test tools)",
+            f"{setup['venv_mb'] / 1024:.2f} GB",
+            "—",
+            "—",
+        ),
         (
             "Fresh clone to a green `make test` (creates .venv; pip's cache warm)",
             f"{seconds / 60:.1f} min ({setup['tests_passed']} tests, commit {setup['commit']})",
@@ -144,6 +162,36 @@ def rows_for_setup(setup: dict | None) -> list[tuple[str, str, str, str]]:
             met(seconds <= SETUP_GOAL_S),
         ),
     ]
+
+
+def compat_section(compat: dict | None) -> list[str]:
+    """The lessons on another PyTorch release (`make compat`): what moved, and by how much."""
+    if compat is None:
+        return ["Not run on this machine (`make compat`; CONTRIBUTING says when it must run)."]
+    moved = compat["moved"]
+    lines = [
+        f"PyTorch {compat['torch']} (Python {compat['python']}): {compat['lessons']} lessons, "
+        f"{compat['numbers']} printed numbers compared with the stored ones (2.13.0); "
+        f"{sum(map(len, moved.values()))} printed lines moved, each by at most one unit of "
+        "its last digit; "
+        f"{sum(map(len, compat['wording'].values()))} PyTorch error texts reworded; "
+        f"{sum(map(len, compat['different'].values()))} lines beyond that. "
+        "Every lesson ran with no error and no stderr, and every hidden solution was Correct.",
+    ]
+    if moved or compat["wording"]:
+        lines += ["", "| lesson | code cell | stored | printed |", "|---|---|---|---|"]
+        for name, entries in sorted({**moved, **compat["wording"]}.items()):
+            for entry in entries:
+                lines.append(
+                    f"| {name} | {entry['cell']} | {cell_text(entry['stored'])} "
+                    f"| {cell_text(entry['printed'])} |"
+                )
+    return lines
+
+
+def cell_text(text: str) -> str:
+    """Printed text as one table cell: its lines joined by ⏎, pipes escaped."""
+    return "`" + text.strip().replace("\n", " ⏎ ").replace("|", "\\|") + "`"
 
 
 RUNS = ("kernel run", "browser run", "scalar nbval run", "own tests")
@@ -356,6 +404,10 @@ def main() -> int:
         "## Each lesson in `make test`",
         "",
         *test_table(tests),
+        "",
+        "## The lessons on another PyTorch release (`make compat`)",
+        "",
+        *compat_section(load("compat")),
         "",
         "How each figure is measured: the docstrings of `tools/bench_kernels.py`, "
         "`tools/bench_explorers.py` and `tools/bench_setup.sh`. Misses and their causes: "
