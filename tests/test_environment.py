@@ -6,6 +6,7 @@
   so and pip takes torch from its usual index. Both paths are tested here against local
   servers, so no test needs the network.
 - `make compat` judges another PyTorch release's printed numbers by their last digit.
+- tools/python_support.py reads which Pythons a pin's wheels fit (PyPI itself: by hand).
 """
 
 from __future__ import annotations
@@ -21,8 +22,11 @@ from pathlib import Path
 
 import pytest
 from course import REPO
+from packaging.specifiers import SpecifierSet
+from packaging.utils import parse_wheel_filename
 
 from tools.compat import compare, line_verdict, unit
+from tools.python_support import PLATFORMS, excluded, fits
 
 INSTALL_TORCH = REPO / "tools" / "install_torch.sh"
 
@@ -189,3 +193,33 @@ def test_a_pitfalls_changed_pytorch_error_is_reported_for_a_person_not_failed() 
         found = compare(stored, [printed])
         assert not found["different"]
         assert found["wording"] == [{"cell": 0, "stored": stored[0], "printed": printed}]
+
+
+# ------------------------------------------------------------------------------------------------
+# tools/python_support.py: which Pythons a pinned release's wheels and Requires-Python allow.
+# ------------------------------------------------------------------------------------------------
+
+LINUX, MAC = PLATFORMS["Linux x86-64"], PLATFORMS["macOS arm64"]
+
+
+@pytest.mark.parametrize(
+    ("wheel", "python", "platform", "installs"),
+    [
+        ("numpy-2.4.6-cp312-cp312-manylinux_2_27_x86_64.manylinux_2_28_x86_64.whl", "3.12", LINUX, True),
+        ("numpy-2.4.6-cp312-cp312-manylinux_2_27_x86_64.manylinux_2_28_x86_64.whl", "3.13", LINUX, False),
+        ("numpy-2.4.6-cp312-cp312-manylinux_2_27_x86_64.manylinux_2_28_x86_64.whl", "3.12", MAC, False),
+        ("psutil-7.2.2-cp36-abi3-manylinux2014_x86_64.whl", "3.11", LINUX, True),
+        ("hf_xet-1.8.0-cp37-abi3-macosx_11_0_arm64.whl", "3.14", MAC, True),
+        ("matplotlib-3.11.2-cp313-cp313-macosx_10_13_universal2.whl", "3.13", MAC, True),
+        ("seaborn-0.13.2-py3-none-any.whl", "3.14", LINUX, True),
+    ],
+)  # fmt: skip
+def test_a_wheel_fits_a_python_by_its_tags(wheel, python, platform, installs) -> None:
+    assert fits(parse_wheel_filename(wheel)[3], python, platform) == installs
+
+
+def test_requires_python_exclusions_are_reported_release_by_release() -> None:
+    assert excluded(SpecifierSet(">=3.11"), "3.11") == ""
+    assert excluded(SpecifierSet(">=3.11.5"), "3.11") == "3.11.0, 3.11.1, 3.11.2, 3.11.3, 3.11.4"
+    assert excluded(SpecifierSet("!=3.14.1,>=3.11"), "3.14") == "3.14.1"
+    assert excluded(SpecifierSet(">=3.12"), "3.11") == "every 3.11"
