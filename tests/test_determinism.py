@@ -127,6 +127,7 @@ def test_lesson_runs_once_as_stored(path: Path) -> None:
         return texts(cell)
 
     exercises = 0
+    report = os.environ.get("COURSE_COMPAT_REPORT")  # make compat: another PyTorch release
     kernel_torch = None
     with client.setup_kernel():
         run(MUTATE)
@@ -147,11 +148,12 @@ def test_lesson_runs_once_as_stored(path: Path) -> None:
                     "the cell itself (torch.manual_seed before drawing, or its own "
                     f"torch.Generator).\nfirst: {texts(cell)}\nagain: {again}"
                 )
-        kernel_torch = run("import torch; print(torch.__version__, end='')")
+        if report:
+            kernel_torch = run("import torch; print(torch.__version__, end='')")
     assert exercises >= 2, f"{path.name}: expected at least two exercises, ran {exercises}"
 
     del nb.cells[lesson_cells:]
-    if report := os.environ.get("COURSE_COMPAT_REPORT"):
+    if report:
         code = [c for c in nbformat.reads(stored, as_version=4).cells if c.cell_type == "code"]
         ran = [c for c in nb.cells if c.cell_type == "code"]
         found = compare([texts(c) for c in code], [texts(c) for c in ran])

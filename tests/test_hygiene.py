@@ -329,18 +329,9 @@ def test_constraints_pin_exactly_this_environment() -> None:
     )
 
 
-def colab_packages() -> dict[str, Version]:
-    """Colab's published pip freeze (colab/pip-freeze.txt): each NAME==VERSION line, by the
-    name's normal form (PEP 503), so that huggingface_hub and huggingface-hub are one."""
-    found = {}
-    for line in (REPO / "colab" / "pip-freeze.txt").read_text().splitlines():
-        if match := re.fullmatch(r"([A-Za-z0-9._-]+)==(\S+)", line):
-            found[canonicalize_name(match[1])] = Version(match[2])
-    return found
-
-
 def pins(path: Path) -> dict[str, Version]:
-    """A requirements file's NAME==VERSION lines, by the name's normal form."""
+    """A requirements file's or a pip freeze's NAME==VERSION lines, by the name's normal form
+    (PEP 503: huggingface_hub and huggingface-hub are one)."""
     lines = [line for line in path.read_text().splitlines() if "==" in line and line[0] != "#"]
     return {canonicalize_name(n): Version(v) for n, v in (line.split("==") for line in lines)}
 
@@ -360,7 +351,7 @@ def test_the_package_installs_beside_colabs_packages_without_replacing_one() -> 
         "ipywidgets",
         "ipykernel",
     }
-    colab = colab_packages()
+    colab = pins(REPO / "colab" / "pip-freeze.txt")
     assert len(colab) > 700, "colab/pip-freeze.txt should be Colab's whole pip freeze"
     for requirement in declared:
         (only,) = requirement.specifier
@@ -385,7 +376,7 @@ def test_the_colab_rehearsal_runs_at_the_floors_and_at_colabs_versions() -> None
     }
     stack = pins(REPO / "colab" / "stack.txt")
     pinned = pins(REPO / "requirements.txt")
-    colab = colab_packages()
+    colab = pins(REPO / "colab" / "pip-freeze.txt")
     for name, release in stack.items():
         if name == "torch":
             assert release == pinned[name] and floors[name] <= release
