@@ -110,6 +110,11 @@ LESSONS: tuple[Lesson, ...] = (
            "formula: one head recomputed from its weights with the course's code equals the "
            "model's 11 × 11 weights; needs `requirements-model.txt`", 30,
            8.0, "imports transformers and loads a 90 MB model"),
+    Lesson(14, "positions", "Where words are: positions", "Positions",
+           "attention alone cannot see word order; sinusoids or a learned table added to the "
+           "embeddings (all-MiniLM-L6-v2's input layer recomputed to within 1e-6), or queries and "
+           "keys rotated by their positions (RoPE: a score then depends only on the offset)", 35,
+           3.0, "reads the model's input layer (47 MB) and trains lesson 12's model once"),
 )
 # fmt: on
 """Every lesson, in course order."""

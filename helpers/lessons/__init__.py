@@ -20,7 +20,7 @@ from helpers.course import LESSONS, lesson
 @functools.cache
 def course() -> CourseSteps:
     """The course sentence's steps 1-6, computed once without moving the notebook's random
-    state: what the explorers and checks of lessons 03-08 compare with."""
+    state: what the explorers and checks of lessons 03-08 and 14 compare with."""
     with torch.random.fork_rng(devices=[]):
         return rebuild_steps()
 
