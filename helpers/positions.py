@@ -21,7 +21,7 @@ BASE = 10000.0
 
 def frequencies(d: int, base: float = BASE) -> torch.Tensor:
     """The angle each pair of dimensions turns per position, ``(⌈d/2⌉,)`` float64:
-    ``ω_i = base ** (-2i / d)``, from 1 radian down to almost ``1 / base``.
+    ``ω_i = base ** (-2i / d)``, from 1 radian down towards ``1 / base``.
     Introduced in 14_positions.ipynb ("Sinusoidal encodings")."""
     require_size("d", d)
     _require_base(base)

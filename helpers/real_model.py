@@ -200,7 +200,7 @@ class RecordedRun:
 def recorded_run() -> RecordedRun:
     """The model's outputs for ``SENTENCE``, read from ``helpers/data`` (recorded with
     ``transformers`` by ``tools/record_model_outputs.py``): a lesson compares with them without
-    loading ``transformers`` (about 250 MB of kernel memory). Introduced in 14_positions.ipynb."""
+    loading ``transformers`` (about 120 MB of kernel memory). Introduced in 14_positions.ipynb."""
     require_model_packages({"safetensors": "safetensors"})
     from safetensors import safe_open
 

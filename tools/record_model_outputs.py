@@ -4,7 +4,7 @@
 
 writes helpers/data/minilm_outputs.safetensors (about 120 KB): the ids and the 7 hidden states
 (the input layer's output, then each layer's). Lesson 14 compares its own input layer with
-``hidden_states[0]`` there without loading ``transformers``, which would add about 250 MB to its
+``hidden_states[0]`` there without loading ``transformers``, which would add about 120 MB to its
 kernel. tests/test_l14_positions.py runs the model again and requires the same numbers, so the
 record cannot drift from the pinned ``transformers``; re-record after changing that pin.
 """
