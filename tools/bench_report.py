@@ -302,6 +302,12 @@ def misses(kernels: dict, explorers: dict, tests: dict | None = None) -> list[st
                 if "first_optimizer" in causes
                 else ""
             ),
+            "14_positions": (
+                f" Its one training run (lesson 12's model without positions) builds the first "
+                f"`torch.optim.Adam` of its kernel, {causes['first_optimizer']:.2f} s of it."
+                if "first_optimizer" in causes
+                else ""
+            ),
             "13_a_real_models_attention": (
                 f" Importing `transformers` and loading the model takes {causes['load_model']:.2f} s "
                 "of its setup cell; its grid of 72 heatmaps is most of its picture time."
