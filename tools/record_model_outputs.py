@@ -2,10 +2,11 @@
 
     .venv/bin/python tools/record_model_outputs.py
 
-writes helpers/data/minilm_outputs.safetensors (about 120 KB): the ids and the 7 hidden states
-(the input layer's output, then each layer's). Lesson 14 compares its own input layer with
-``hidden_states[0]`` there without loading ``transformers``, which would add about 120 MB to its
-kernel. tests/test_l14_positions.py runs the model again and requires the same numbers, so the
+writes helpers/data/minilm_outputs.safetensors (about 120 KB): the ids, the 7 hidden states
+(the input layer's output, then each layer's) and the sentence embedding. Lessons 14 and 15
+compare their own input layer, blocks and pooling with them without loading ``transformers``,
+which would add about 120 MB to their kernels. tests/test_l14_positions.py and
+tests/test_l15_transformer_block.py run the model again and require the same numbers, so the
 record cannot drift from the pinned ``transformers``; re-record after changing that pin.
 """
 
@@ -17,6 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+import torch
 from safetensors.torch import save_file
 
 from helpers import real_model
@@ -27,9 +29,14 @@ def main() -> None:
     import transformers
 
     run = real_model.run_model(SENTENCE)
+    last = run.hidden_states[
+        -1
+    ]  # (n, 384): the model's output; modules.json then pools, normalises
+    pooled = last.mean(dim=0)  # one sentence: every token is real, so the masked mean is the mean
     tensors = {
         "input_ids": run.input_ids.contiguous(),
         "hidden_states": run.hidden_states.contiguous(),
+        "sentence_embedding": torch.nn.functional.normalize(pooled, dim=0).contiguous(),
     }
     meta = {
         "sentence": SENTENCE,
