@@ -116,6 +116,12 @@ LESSONS: tuple[Lesson, ...] = (
            "keys rotated by their positions (RoPE: a score then depends only on the offset)", 35,
            4.5, "trains lesson 12's model once (its first torch.optim optimizer imports "
            "torch._dynamo, about 1.5 s) and reads the model's input layer (47 MB)"),
+    Lesson(15, "transformer_block", "The Transformer block: rebuilding a real model",
+           "The\nblock",
+           "attention, add the input back, LayerNorm, a feed-forward network, add and normalise "
+           "again: the course's block equals `nn.TransformerEncoderLayer`, and six of them with "
+           "all-MiniLM-L6-v2's weights give the model's own outputs and sentence embedding", 40,
+           2.5, "reads the model's 90 MB of weights and runs its six layers"),
 )
 # fmt: on
 """Every lesson, in course order."""

@@ -20,7 +20,7 @@ def article() -> dict[str, Any]:
 
 MODEL_FILES = {"test_l13_a_real_models_attention.py"}
 """The test file that loads lesson 13's trained model (a few seconds each time); lesson 14's file
-marks its few tests that run the model with transformers itself."""
+and lesson 15's mark their few tests that run the model with transformers themselves."""
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -29,7 +29,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     them out; ``make test`` runs them all)."""
     from helpers.lessons import l13_a_real_models_attention as lesson
 
-    names = {"real_model_explorer"} | {
+    names = {"real_model_explorer", "check_sentence_similarity"} | {  # lesson 15's runs the model
         name
         for name, _ in inspect.getmembers(lesson, inspect.isfunction)
         if name.startswith("check_")

@@ -14,6 +14,85 @@ from __future__ import annotations
 from tools.browser import Step, choosing, clicking, pressing, typing
 
 STEPS: dict[str, list[Step]] = {
+    "block_explorer": [
+        Step(
+            "starts on 'fox' in layer 0, every sub-step",
+            None,
+            "layer 0, token 'fox': its vector (384 numbers) after each sub-step\n"
+            "  input              length  11.80   cosine with the input +1.00\n"
+            "  attention          length   3.58   cosine with the input +0.05\n"
+            "  input + attention  length  12.49   cosine with the input +0.96\n"
+            "  LayerNorm 1        length  12.40   cosine with the input +0.91\n"
+            "  feed-forward       length   5.85   cosine with the input +0.04\n"
+            "  h + feed-forward   length  13.93   cosine with the input +0.82\n"
+            "  output             length  12.67   cosine with the input +0.82",
+            ("11.80, 3.58, 12.49",),
+        ),
+        Step(
+            "slide to the first sub-step",
+            pressing("course-step", "Home"),
+            "layer 0, token 'fox': its vector (384 numbers) after each sub-step\n"
+            "  input              length  11.80   cosine with the input +1.00",
+        ),
+        Step(
+            "one sub-step on: attention's output",
+            pressing("course-step", "ArrowRight"),
+            "layer 0, token 'fox': its vector (384 numbers) after each sub-step\n"
+            "  input              length  11.80   cosine with the input +1.00\n"
+            "  attention          length   3.58   cosine with the input +0.05",
+        ),
+        Step(
+            "choose layer 5",
+            choosing("course-layer", "5"),
+            "layer 5, token 'fox': its vector (384 numbers) after each sub-step\n"
+            "  input              length  13.02   cosine with the input +1.00\n"
+            "  attention          length   6.95   cosine with the input +0.16",
+        ),
+        Step(
+            "choose [CLS]",
+            choosing("course-token", "[CLS]"),
+            "layer 5, token '[CLS]': its vector (384 numbers) after each sub-step\n"
+            "  input              length  10.10   cosine with the input +1.00\n"
+            "  attention          length   7.42   cosine with the input -0.01",
+            ("token '[CLS]' after each sub-step of layer 5",),
+        ),
+        Step(
+            "slide to the output",
+            pressing("course-step", "End"),
+            "layer 5, token '[CLS]': its vector (384 numbers) after each sub-step\n"
+            "  input              length  10.10   cosine with the input +1.00\n"
+            "  attention          length   7.42   cosine with the input -0.01\n"
+            "  input + attention  length  12.46   cosine with the input +0.80\n"
+            "  LayerNorm 1        length  13.39   cosine with the input +0.88\n"
+            "  feed-forward       length   6.21   cosine with the input -0.12\n"
+            "  h + feed-forward   length  14.13   cosine with the input +0.78\n"
+            "  output             length   8.00   cosine with the input +0.67",
+        ),
+        Step(
+            "back to 'fox'",
+            choosing("course-token", "fox"),
+            "layer 5, token 'fox': its vector (384 numbers) after each sub-step\n"
+            "  input              length  13.02   cosine with the input +1.00\n"
+            "  attention          length   6.95   cosine with the input +0.16\n"
+            "  input + attention  length  15.69   cosine with the input +0.90\n"
+            "  LayerNorm 1        length  11.50   cosine with the input +0.90\n"
+            "  feed-forward       length  10.22   cosine with the input -0.36\n"
+            "  h + feed-forward   length  11.77   cosine with the input +0.57\n"
+            "  output             length  10.97   cosine with the input +0.71",
+        ),
+        Step(
+            "back to layer 0: the starting state",
+            choosing("course-layer", "0"),
+            "layer 0, token 'fox': its vector (384 numbers) after each sub-step\n"
+            "  input              length  11.80   cosine with the input +1.00\n"
+            "  attention          length   3.58   cosine with the input +0.05\n"
+            "  input + attention  length  12.49   cosine with the input +0.96\n"
+            "  LayerNorm 1        length  12.40   cosine with the input +0.91\n"
+            "  feed-forward       length   5.85   cosine with the input +0.04\n"
+            "  h + feed-forward   length  13.93   cosine with the input +0.82\n"
+            "  output             length  12.67   cosine with the input +0.82",
+        ),
+    ],
     "position_explorer": [
         Step(
             "starts on rotary positions, 'fox' at 2 and 'dog' at 7",

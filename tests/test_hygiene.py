@@ -280,7 +280,8 @@ FRESH_IMPORT = """
 import json, sys
 import helpers
 after_helpers = sorted({"matplotlib", "ipywidgets"} & set(sys.modules))
-import helpers.lessons.l13_a_real_models_attention, helpers.lessons.l14_positions, helpers.real_model
+import helpers.lessons.l13_a_real_models_attention, helpers.lessons.l14_positions
+import helpers.lessons.l15_transformer_block, helpers.real_model
 print(json.dumps({"file": helpers.__file__, "after_helpers": after_helpers,
                   "transformers": "transformers" in sys.modules}))
 """
@@ -306,7 +307,7 @@ def test_import_works_from_any_directory(fresh_import: dict) -> None:
 
 def test_importing_helpers_stays_cheap(fresh_import: dict) -> None:
     """Plotting and widgets load only when a lesson asks for them (each costs kernel time),
-    and transformers only when lesson 13 loads its model (lesson 14 never does)."""
+    and transformers only when lesson 13 loads its model (lessons 14 and 15 never do)."""
     assert fresh_import["after_helpers"] == []
     assert fresh_import["transformers"] is False
 

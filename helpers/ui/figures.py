@@ -102,7 +102,9 @@ def heatmap_figure(
     return fig
 
 
-def _box_row(ax: Any, names: Sequence[str], current: int, y: float, first_number: int) -> None:
+def _box_row(
+    ax: Any, names: Sequence[str], current: int, y: float, first_number: int, size: float = 9.5
+) -> None:
     """``names`` as numbered boxes joined by arrows: done pale blue, current dark blue."""
     for index, name in enumerate(names, start=1):
         if current == 0 or index < current:
@@ -117,7 +119,7 @@ def _box_row(ax: Any, names: Sequence[str], current: int, y: float, first_number
                            boxstyle="round,pad=0.0,rounding_size=0.08", linewidth=2)
         )  # fmt: skip
         ax.text(x + 0.5, y + 0.55, f"{index + first_number - 1}. {name}", ha="center",
-                va="center", fontsize=9.5, color=ink,
+                va="center", fontsize=size, color=ink,
                 weight="bold" if index == current else "normal")  # fmt: skip
         if index < len(names):
             ax.annotate("", xy=(x + 1.1, y + 0.55), xytext=(x + 0.9, y + 0.55),
@@ -138,10 +140,11 @@ def pipeline_figure(number: int) -> Figure:
         _box_row(ax, core, number, 0.0, 1)
         x, y = number - 0.5, 1.15
     else:
+        size = 9.5 * min(1.0, len(core) / len(beyond))  # more boxes in a row: smaller text
         ax.text(0.1, 2.45, "The article's seven steps", fontsize=9, color=INK, va="center")
-        _box_row(ax, core, 0, 1.3, 1)
+        _box_row(ax, core, 0, 1.3, 1, size)
         ax.text(0.1, 1.15, "Beyond the article", fontsize=9, color=INK, va="center")
-        _box_row(ax, beyond, number - CORE, -0.05, CORE + 1)
+        _box_row(ax, beyond, number - CORE, -0.05, CORE + 1, size)
         x, y = number - CORE - 0.5, 0.99  # just above its box, below the row's title
     ax.text(x, y, "you are here", ha="center", va="center", fontsize=9, color=BLUE, style="italic")
     return fig
