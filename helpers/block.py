@@ -10,12 +10,16 @@ The output has the input's shape, ``(..., n, d_model)``, so blocks stack.
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
 import torch
 from torch import nn
 
 from helpers._validate import describe, require_size, require_tensor
 from helpers.multihead import MultiHeadAttention
+
+if TYPE_CHECKING:
+    from helpers.decoding import LayerCache
 
 
 def layer_norm(
@@ -74,37 +78,52 @@ class FeedForward(nn.Module):
 class TransformerBlock(nn.Module):
     """An encoder block: multi-head self-attention and a feed-forward network, each added back to
     its input (the residual) and normalised, after (``norm_first=False``, BERT) or before
-    (``norm_first=True``, GPT). Introduced in 15_transformer_block.ipynb."""
+    (``norm_first=True``, GPT). Introduced in 15_transformer_block.ipynb; a decoder
+    (16_generating_text.ipynb) stacks pre-LN blocks with a causal mask, shared key/value
+    heads (``kv_heads``) and a cache."""
 
     def __init__(self, d_model: int, num_heads: int, d_ff: int | None = None,
-                 eps: float = 1e-12, norm_first: bool = False) -> None:  # fmt: skip
+                 eps: float = 1e-12, norm_first: bool = False, kv_heads: int | None = None) -> None:  # fmt: skip
         super().__init__()
         d_ff = 4 * require_size("d_model", d_model) if d_ff is None else require_size("d_ff", d_ff)
         if not isinstance(norm_first, bool):
             raise TypeError(f"norm_first must be True or False; got {describe(norm_first)}.")
-        self.attention = MultiHeadAttention(d_model, num_heads)
+        self.attention = MultiHeadAttention(d_model, num_heads, kv_heads=kv_heads)
         self.norm1 = LayerNorm(d_model, eps)
         self.feed_forward = FeedForward(d_model, d_ff)
         self.norm2 = LayerNorm(d_model, eps)
         self.norm_first = norm_first
 
-    def steps(self, x: torch.Tensor, mask: torch.Tensor | None = None) -> dict[str, torch.Tensor]:
-        """Every sub-step's vectors, ``(..., n, d_model)`` each, in order; the last is the output."""
+    def _run(self, x: torch.Tensor, mask: torch.Tensor | None,
+             cache: LayerCache | None) -> tuple[dict[str, torch.Tensor], torch.Tensor]:  # fmt: skip
         if self.norm_first:  # pre-LN: normalise what goes into each sub-layer, add its output back
-            attended = self.attention(self.norm1(x), mask)
+            attended, weights = self.attention.attend(self.norm1(x), mask, cache=cache)
             h = x + attended
             fed = self.feed_forward(self.norm2(h))
             return {"input": x, "attention": attended, "input + attention": h,
-                    "feed-forward": fed, "output": h + fed}  # fmt: skip
-        attended = self.attention(x, mask)  # each token gathers from the others
+                    "feed-forward": fed, "output": h + fed}, weights  # fmt: skip
+        attended, weights = self.attention.attend(x, mask, cache=cache)  # each token gathers
         h = self.norm1(x + attended)  # add the input back, then normalise
         fed = self.feed_forward(h)  # each token alone
         return {"input": x, "attention": attended, "input + attention": x + attended,
                 "LayerNorm 1": h, "feed-forward": fed, "h + feed-forward": h + fed,
-                "output": self.norm2(h + fed)}  # fmt: skip
+                "output": self.norm2(h + fed)}, weights  # fmt: skip
 
-    def forward(self, x: torch.Tensor, mask: torch.Tensor | None = None) -> torch.Tensor:
-        return self.steps(x, mask)["output"]
+    def steps(self, x: torch.Tensor, mask: torch.Tensor | None = None,
+              cache: LayerCache | None = None) -> dict[str, torch.Tensor]:  # fmt: skip
+        """Every sub-step's vectors, ``(..., n, d_model)`` each, in order; the last is the output."""
+        return self._run(x, mask, cache)[0]
+
+    def attend(self, x: torch.Tensor, mask: torch.Tensor | None = None,
+               cache: LayerCache | None = None) -> tuple[torch.Tensor, torch.Tensor]:  # fmt: skip
+        """The output and the attention's weights ``([batch,] heads, n, m)``; ``cache`` as in
+        ``MultiHeadAttention.attend`` (16_generating_text.ipynb)."""
+        vectors, weights = self._run(x, mask, cache)
+        return vectors["output"], weights
+
+    def forward(self, x: torch.Tensor, mask: torch.Tensor | None = None,
+                cache: LayerCache | None = None) -> torch.Tensor:  # fmt: skip
+        return self._run(x, mask, cache)[0]["output"]
 
     @torch.no_grad()
     def load_from_torch(self, layer: nn.TransformerEncoderLayer) -> TransformerBlock:

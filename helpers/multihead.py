@@ -3,9 +3,14 @@
 A head is lesson 07's self-attention on ``d_head = d_model // num_heads`` of the features:
 
     head_i = softmax(Q_i K_i^T / sqrt(d_head)) V_i,   MultiHead(x) = Concat(head_1..head_h) W_O.
+
+Decoders (16_generating_text.ipynb) may give the keys and values fewer heads than the queries
+(``kv_heads``: grouped-query attention; 1 is multi-query attention) and keep them in a cache.
 """
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 import torch
 from torch import nn
@@ -14,6 +19,9 @@ from helpers._validate import describe, require_size, require_tensor
 from helpers.attention import embed, scaled_dot_product_attention
 from helpers.course import SEED, SENTENCE
 from helpers.vocabulary import build_vocabulary, encode, split_words
+
+if TYPE_CHECKING:
+    from helpers.decoding import LayerCache
 
 D_MODEL = 8  # the model size of lessons 09 and 10: each word becomes a vector of 8 numbers
 NUM_HEADS = 4  # 4 heads of d_head = 8 / 4 = 2 features each
@@ -56,29 +64,47 @@ def heads_mask(mask: torch.Tensor | None) -> torch.Tensor | None:
 
 
 class MultiHeadAttention(nn.Module):
-    """Multi-head self-attention: ``nn.Linear(d_model, d_model)`` layers ``query``, ``key``,
-    ``value``, ``out``, created in this order; ``attend`` also returns every head's weights.
-    Introduced in 09_multi_head_attention.ipynb; 10_what_pytorch_does.ipynb compares it with
-    PyTorch's."""
+    """Multi-head self-attention: ``nn.Linear`` layers ``query``, ``key``, ``value``, ``out``,
+    created in this order; ``attend`` also returns every head's weights. Introduced in
+    09_multi_head_attention.ipynb; 10_what_pytorch_does.ipynb compares it with PyTorch's.
 
-    def __init__(self, d_model: int, num_heads: int, bias: bool = True) -> None:
+    ``kv_heads`` (default ``num_heads``) must divide ``num_heads``: ``key`` and ``value`` then
+    make ``kv_heads`` heads of ``d_head`` features, each shared by ``num_heads // kv_heads``
+    query heads (16_generating_text.ipynb, "Sharing key and value heads")."""
+
+    def __init__(
+        self, d_model: int, num_heads: int, bias: bool = True, kv_heads: int | None = None
+    ) -> None:
         super().__init__()
         self.d_head = _head_size(d_model, num_heads)
         if not isinstance(bias, bool):
             raise TypeError(f"bias must be True or False; got {describe(bias)}.")
-        self.d_model, self.num_heads = d_model, num_heads
+        kv_heads = num_heads if kv_heads is None else require_size("kv_heads", kv_heads)
+        if num_heads % kv_heads:
+            raise ValueError("kv_heads must divide num_heads (each key/value head serves a group "
+                             f"of query heads); got num_heads={num_heads} and kv_heads={kv_heads}.")  # fmt: skip
+        self.d_model, self.num_heads, self.kv_heads = d_model, num_heads, kv_heads
         self.query = nn.Linear(d_model, d_model, bias=bias)
-        self.key = nn.Linear(d_model, d_model, bias=bias)
-        self.value = nn.Linear(d_model, d_model, bias=bias)
+        self.key = nn.Linear(d_model, kv_heads * self.d_head, bias=bias)
+        self.value = nn.Linear(d_model, kv_heads * self.d_head, bias=bias)
         self.out = nn.Linear(d_model, d_model, bias=bias)
 
     def attend(
-        self, x: torch.Tensor, mask: torch.Tensor | None = None, source: torch.Tensor | None = None
+        self,
+        x: torch.Tensor,
+        mask: torch.Tensor | None = None,
+        source: torch.Tensor | None = None,
+        cache: LayerCache | None = None,
     ) -> tuple[torch.Tensor, torch.Tensor]:
         """The output ``([batch,] n, d_model)`` and the weights ``([batch,] heads, n, m)``. Keys and
         values come from ``x`` (``m = n``), or from ``source ([batch,] m, d_model)`` when given:
-        cross-attention, introduced in 15_transformer_block.ipynb."""
+        cross-attention, introduced in 15_transformer_block.ipynb. With a ``cache``
+        (16_generating_text.ipynb), the new keys and values are appended to it first and the
+        queries meet all of them (``m`` = cached + new); ``mask`` is then ``(n, m)``."""
         self._require_input("x", x)
+        if cache is not None and source is not None:
+            raise ValueError("source and cache must not both be given (a cache keeps a sequence's "
+                             "own keys: self-attention); got both.")  # fmt: skip
         if source is not None:
             self._require_input("source", source)
             if source.dim() != x.dim() or source.shape[:-2] != x.shape[:-2]:
@@ -88,8 +114,13 @@ class MultiHeadAttention(nn.Module):
         batch = x.unsqueeze(0) if one_sentence else x  # (batch, n, d_model)
         memory = batch if source is None else source.unsqueeze(0) if one_sentence else source
         queries = split_heads(self.query(batch), self.num_heads)  # (batch, heads, n, d_head)
-        keys = split_heads(self.key(memory), self.num_heads)  # (batch, heads, m, d_head)
-        values = split_heads(self.value(memory), self.num_heads)
+        keys = split_heads(self.key(memory), self.kv_heads)  # (batch, kv_heads, m, d_head)
+        values = split_heads(self.value(memory), self.kv_heads)
+        if cache is not None:  # the cache keeps the kv_heads, not their copies
+            keys, values = cache.append(keys, values)  # (batch, kv_heads, cached + n, d_head)
+        group = self.num_heads // self.kv_heads  # query heads per key/value head
+        keys = keys.repeat_interleave(group, dim=1)  # (batch, heads, m, d_head)
+        values = values.repeat_interleave(group, dim=1)
         context, weights = scaled_dot_product_attention(queries, keys, values, heads_mask(mask))
         output = self.out(merge_heads(context))  # (batch, n, d_model)
         return (output[0], weights[0]) if one_sentence else (output, weights)
@@ -117,6 +148,10 @@ class MultiHeadAttention(nn.Module):
         if not module.batch_first:
             raise ValueError("module must be built with batch_first=True (inputs (batch, n, d_model), as in "
                              "this course); got batch_first=False, which reads inputs as (n, batch, d_model).")  # fmt: skip
+        if self.kv_heads != self.num_heads:
+            raise ValueError("this module must have kv_heads = num_heads to load nn.MultiheadAttention "
+                             f"(one key/value head per query head); got kv_heads={self.kv_heads} of "
+                             f"num_heads={self.num_heads}.")  # fmt: skip
         if not module._qkv_same_embed_dim or module.in_proj_weight is None:
             raise ValueError("module must not set kdim or vdim to other sizes (self-attention: keys and "
                              f"values come from the same x); got kdim={module.kdim}, vdim={module.vdim}.")  # fmt: skip

@@ -7,6 +7,8 @@ sequences it never trained on. All float64: same digits on every machine."""
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import torch
@@ -179,9 +181,7 @@ def train(
         raise ValueError(f"learning_rate must be a positive, finite number; got {learning_rate}.")
     require_size("batch_size", batch_size)
     require_size("record_every", record_every)
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    try:
+    with single_thread():
         optimizer = torch.optim.Adam(model.parameters(), lr=float(learning_rate))
         run = TrainingRun([], [measure(model, held_out, 0)])
         for step in range(1, steps + 1):
@@ -195,9 +195,20 @@ def train(
             run.batch_losses.append(loss.item())
             if step % record_every == 0 or step == steps:
                 run.checkpoints.append(measure(model, held_out, step))
+    return run
+
+
+@contextmanager
+def single_thread() -> Iterator[None]:
+    """Run the ``with`` block on one thread, then restore the thread count: one thread adds the
+    numbers of a sum in the same order on every machine, so a training run repeats digit for digit.
+    Introduced in 12_watching_attention_learn.ipynb (inside ``train``)."""
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        yield
     finally:
         torch.set_num_threads(threads)
-    return run
 
 
 def lesson_data() -> tuple[torch.Generator, torch.Tensor, torch.Tensor]:
