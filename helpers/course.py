@@ -122,6 +122,14 @@ LESSONS: tuple[Lesson, ...] = (
            "again: the course's block equals `nn.TransformerEncoderLayer`, and six of them with "
            "all-MiniLM-L6-v2's weights give the model's own outputs and sentence embedding", 40,
            2.5, "reads the model's 90 MB of weights and runs its six layers"),
+    Lesson(16, "generating_text", "Generating text: a KV cache and shared key/value heads",
+           "Generating\ntext",
+           "a small decoder trained on a 28-sentence story writes one token at a time; a cache "
+           "of keys and values makes each step read one new token instead of the whole text, with "
+           "the same tokens and logits, and shared key/value heads shrink the cache (Llama-3.1-8B: "
+           "128 KiB per token)", 40,
+           5.0, "trains the lesson's decoder for 200 steps (its first torch.optim optimizer imports "
+           "torch._dynamo, about 1.5 s)"),
 )
 # fmt: on
 """Every lesson, in course order."""

@@ -93,6 +93,65 @@ STEPS: dict[str, list[Step]] = {
             "  output             length  12.67   cosine with the input +0.82",
         ),
     ],
+    "generation_explorer": [
+        Step(
+            "starts at step 1, layer 0, query head 0",
+            None,
+            "step 1 of 20: the quick brown fox ▸ 'jumps'\n"
+            "cache: 4 tokens × 2 layers × 2 key/value heads × 8 numbers × 2 (keys, values) = 256 numbers, 2.0 KiB in float64\n"
+            "next token: 'jumps' 0.98, 'lazy' 0.02, 'where' 0.00\n"
+            "layer 0, query head 0 (key/value head 0, shared by 2 query heads): strongest on 'brown' at position 2 (0.94)",
+            ("0.01, 0.05, 0.94, 0.00",),
+        ),
+        Step(
+            "slide to the last step: the cache holds 23 tokens",
+            pressing("course-step", "End"),
+            "step 20 of 20: … the dog barks and runs after the fox . the fox . ▸ 'the'\n"
+            "cache: 23 tokens × 2 layers × 2 key/value heads × 8 numbers × 2 (keys, values) = 1,472 numbers, 11.5 KiB in float64\n"
+            "next token: 'the' 1.00, 'in' 0.00, 'they' 0.00\n"
+            "layer 0, query head 0 (key/value head 0, shared by 2 query heads): strongest on 'a' at position 6 (0.30)",
+        ),
+        Step(
+            "layer 1",
+            choosing("course-layer", "1"),
+            "step 20 of 20: … the dog barks and runs after the fox . the fox . ▸ 'the'\n"
+            "cache: 23 tokens × 2 layers × 2 key/value heads × 8 numbers × 2 (keys, values) = 1,472 numbers, 11.5 KiB in float64\n"
+            "next token: 'the' 1.00, 'in' 0.00, 'they' 0.00\n"
+            "layer 1, query head 0 (key/value head 0, shared by 2 query heads): strongest on 'barks' at position 13 (0.66)",
+        ),
+        Step(
+            "query head 3, which shares key/value head 1",
+            choosing("course-head", "3"),
+            "step 20 of 20: … the dog barks and runs after the fox . the fox . ▸ 'the'\n"
+            "cache: 23 tokens × 2 layers × 2 key/value heads × 8 numbers × 2 (keys, values) = 1,472 numbers, 11.5 KiB in float64\n"
+            "next token: 'the' 1.00, 'in' 0.00, 'they' 0.00\n"
+            "layer 1, query head 3 (key/value head 1, shared by 2 query heads): strongest on 'fox' at position 21 (0.20)",
+        ),
+        Step(
+            "back to step 1",
+            pressing("course-step", "Home"),
+            "step 1 of 20: the quick brown fox ▸ 'jumps'\n"
+            "cache: 4 tokens × 2 layers × 2 key/value heads × 8 numbers × 2 (keys, values) = 256 numbers, 2.0 KiB in float64\n"
+            "next token: 'jumps' 0.98, 'lazy' 0.02, 'where' 0.00\n"
+            "layer 1, query head 3 (key/value head 1, shared by 2 query heads): strongest on 'brown' at position 2 (0.72)",
+        ),
+        Step(
+            "layer 0",
+            choosing("course-layer", "0"),
+            "step 1 of 20: the quick brown fox ▸ 'jumps'\n"
+            "cache: 4 tokens × 2 layers × 2 key/value heads × 8 numbers × 2 (keys, values) = 256 numbers, 2.0 KiB in float64\n"
+            "next token: 'jumps' 0.98, 'lazy' 0.02, 'where' 0.00\n"
+            "layer 0, query head 3 (key/value head 1, shared by 2 query heads): strongest on 'the' at position 0 (0.54)",
+        ),
+        Step(
+            "query head 0: the starting state",
+            choosing("course-head", "0"),
+            "step 1 of 20: the quick brown fox ▸ 'jumps'\n"
+            "cache: 4 tokens × 2 layers × 2 key/value heads × 8 numbers × 2 (keys, values) = 256 numbers, 2.0 KiB in float64\n"
+            "next token: 'jumps' 0.98, 'lazy' 0.02, 'where' 0.00\n"
+            "layer 0, query head 0 (key/value head 0, shared by 2 query heads): strongest on 'brown' at position 2 (0.94)",
+        ),
+    ],
     "position_explorer": [
         Step(
             "starts on rotary positions, 'fox' at 2 and 'dog' at 7",

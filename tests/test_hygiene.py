@@ -281,7 +281,8 @@ import json, sys
 import helpers
 after_helpers = sorted({"matplotlib", "ipywidgets"} & set(sys.modules))
 import helpers.lessons.l13_a_real_models_attention, helpers.lessons.l14_positions
-import helpers.lessons.l15_transformer_block, helpers.real_model
+import helpers.lessons.l15_transformer_block, helpers.lessons.l16_generating_text
+import helpers.real_model
 print(json.dumps({"file": helpers.__file__, "after_helpers": after_helpers,
                   "transformers": "transformers" in sys.modules}))
 """

@@ -483,9 +483,9 @@ BAD_INPUT += [  # helpers.ui.figures
     (lambda: figures.show_pipeline(8), ValueError, "step must be from 1 to 7; got 8"),
     (lambda: figures.show_pipeline("1"), TypeError, "step must be an int from 1 to 7; got '1' (type str)"),
     (lambda: figures.show_pipeline(True), TypeError, "step must be an int from 1 to 7; got True (type bool)"),
-    (lambda: figures.show_beyond(7), ValueError, "lesson must be from 8 to 15; got 7"),
-    (lambda: figures.show_beyond(16), ValueError, "lesson must be from 8 to 15; got 16"),
-    (lambda: figures.show_beyond(None), TypeError, "lesson must be an int from 8 to 15; got None (type NoneType)"),
+    (lambda: figures.show_beyond(7), ValueError, "lesson must be from 8 to 16; got 7"),
+    (lambda: figures.show_beyond(17), ValueError, "lesson must be from 8 to 16; got 17"),
+    (lambda: figures.show_beyond(None), TypeError, "lesson must be an int from 8 to 16; got None (type NoneType)"),
     (lambda: figures.show("x", "a description"), TypeError, "picture must be a matplotlib Figure or a picture description (helpers.ui.pictures); got 'x' (type str)"),
     (lambda: figures.show(figures.pipeline_figure(1), "  "), ValueError, "description must be a sentence saying what the figure shows; got '  '"),
     (lambda: figures.heatmap_figure(**(HEATMAP | {"matrix": torch.ones(3)})), TypeError, "matrix must be a 2-D tensor of numbers; got tensor([1., 1., 1.])"),
@@ -501,6 +501,7 @@ NO_BAD_INPUT = {
     "SEED": "a constant",
     "require_model_packages": "its one argument is one of helpers.real_model's own tables "
     "(REQUIRED, WEIGHTS_ONLY)",
+    "KVCache": "learners make one with KVCache.empty(layers), whose bad input is tested",
 }
 """Learner-facing names that take nothing a learner could get wrong, each with the reason.
 Names without parameters (the explorers, ``load_model``, ...) need no entry."""
@@ -954,7 +955,7 @@ def test_show_sends_png_with_description(shown: list[dict[str, Any]]) -> None:
 def test_show_beyond_names_the_lesson(shown: list[dict[str, Any]]) -> None:
     figures.show_beyond(9)
     assert shown[0]["text/plain"] == (
-        "After the article's seven steps come 8 lessons beyond it; "
+        "After the article's seven steps come 9 lessons beyond it; "
         "this is lesson 9: Multi-head attention."
     )
 

@@ -120,7 +120,7 @@ def causal_mask_explorer() -> Explorer:
     )  # fmt: skip
 
 
-def _judge_mask(answer: Any, right: torch.Tensor, what: str, hint: str, done: str, wrong: str,
+def judge_mask(answer: Any, right: torch.Tensor, what: str, hint: str, done: str, wrong: str,
                 mistakes: list[tuple[torch.Tensor, str, str]]) -> Verdict:  # fmt: skip
     """The verdict on a boolean mask: right, one of the ``(mask, problem, fix)`` mistakes, or not."""
     if not isinstance(answer, torch.Tensor):
@@ -145,7 +145,7 @@ def _judge_mask(answer: Any, right: torch.Tensor, what: str, hint: str, done: st
 def check_causal_mask_of_five(answer: Any) -> Verdict:
     """Exercise 1 of 08_masks.ipynb: the causal mask for 5 tokens (a boolean answer, exact)."""
     right = torch.tril(torch.ones(5, 5, dtype=torch.bool))
-    return _judge_mask(
+    return judge_mask(
         answer, right, _("the causal mask for 5 tokens"),
         _("keep the diagonal and everything below it: helpers.masks.causal_mask(5) builds it too."),
         _("each of the 5 tokens may attend to itself and the tokens before it."),
@@ -230,7 +230,7 @@ def check_window_self_weight(answer: Any) -> Verdict:
 def check_padding_mask_2_4(answer: Any) -> Verdict:
     """Exercise 3 of 08_masks.ipynb: the padding mask for lengths [2, 4] (a boolean answer, exact)."""
     right = torch.tensor([[[True, True, False, False]], [[True, True, True, True]]])
-    return _judge_mask(
+    return judge_mask(
         answer, right, _("the padding mask for lengths [2, 4]"),
         _("torch.arange(4) < torch.tensor([2, 4]).unsqueeze(1), then .unsqueeze(1) again."),
         _("in sentence 0 every query may attend to the 2 real tokens only; in sentence 1, to all 4."),
@@ -254,7 +254,7 @@ def check_left_padded_causal_mask(answer: Any) -> Verdict:
     left = (torch.arange(4) >= 4 - lengths[:, None]).unsqueeze(1)  # (2, 1, 4): real keys
     causal = causal_mask(4)  # (4, 4)
     right = left & causal  # (2, 4, 4)
-    return _judge_mask(
+    return judge_mask(
         answer, right, _("the mask for lengths [2, 4], padded on the left"),
         _("(torch.arange(4) >= 4 - torch.tensor([[2], [4]])).unsqueeze(1) & causal_mask(4)."),
         _("each query may attend to the real tokens at or before it. In sentence 0 the pad "
