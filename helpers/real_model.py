@@ -220,7 +220,11 @@ def encoder(input_ids: torch.Tensor, attention_mask: torch.Tensor | None = None)
     ``attention_mask``: the tokenizer's 1s and 0s (0: padding, never attended to).
     Introduced in 15_transformer_block.ipynb ("The real model, end to end")."""
     h = input_layer(input_ids)  # ([batch,] n, 384)
-    mask = None if attention_mask is None else _require_mask(attention_mask, input_ids)
+    mask = (
+        None
+        if attention_mask is None
+        else _require_mask(attention_mask, input_ids.shape, "input_ids")
+    )
     states = [h]
     with torch.no_grad():
         for layer in range(LAYERS):
@@ -234,9 +238,7 @@ def mean_pooling(hidden: torch.Tensor, attention_mask: torch.Tensor) -> torch.Te
     (``attention_mask`` 1), ``([batch,] 384)``: the model's ``1_Pooling/config.json`` says
     ``pooling_mode_mean_tokens``. Introduced in 15_transformer_block.ipynb."""
     require_tensor("hidden", hidden, ndim=(2, 3))
-    if not isinstance(attention_mask, torch.Tensor) or attention_mask.shape != hidden.shape[:-1]:
-        raise ValueError(f"attention_mask must have shape {tuple(hidden.shape[:-1])}, one entry per "
-                         f"token of hidden; got {describe(attention_mask) if not isinstance(attention_mask, torch.Tensor) else tuple(attention_mask.shape)}.")  # fmt: skip
+    _require_mask(attention_mask, hidden.shape[:-1], "hidden")
     weights = attention_mask.to(hidden.dtype).unsqueeze(-1)  # ([batch,] n, 1)
     return (hidden * weights).sum(dim=-2) / weights.sum(dim=-2).clamp(min=1e-9)
 
@@ -316,9 +318,9 @@ def recompute_head(
     """One head's ``(context, weights)`` for ``layer_input`` ``(…, n, 384)``, recomputed with the
     course's code; ``attention_mask``: the tokenizer's 1s and 0s (0: padding, weight 0).
     Introduced in 13_a_real_models_attention.ipynb ("Recomputing one head")."""
-    _require_layer_input(layer_input, attention_mask)
+    _require_layer_input(layer_input)
     p = head_projections(layer, head)
-    mask = None if attention_mask is None else attention_mask.bool().unsqueeze(-2)  # (…, 1, n)
+    mask = None if attention_mask is None else _require_mask(attention_mask, layer_input.shape[:-1], "layer_input")  # fmt: skip
     h = layer_input.detach()  # (..., n, 384)
     query, key, value = (h @ p[f"W_{x}"].T + p[f"b_{x}"] for x in "qkv")  # (..., n, 32) each
     return scaled_dot_product_attention(query, key, value, mask)
@@ -347,11 +349,15 @@ def _require_ids(input_ids: Any, vocabulary: int, longest: int) -> torch.Tensor:
     return input_ids
 
 
-def _require_mask(attention_mask: Any, input_ids: torch.Tensor) -> torch.Tensor:
-    """The tokenizer's ``attention_mask`` as the course's mask ``([batch,] 1, n)``, True = attend."""
-    if not isinstance(attention_mask, torch.Tensor) or attention_mask.shape != input_ids.shape:
-        raise ValueError(f"attention_mask must be a tensor of 1s and 0s of the shape of input_ids, "
-                         f"{tuple(input_ids.shape)}; got {describe(attention_mask)}.")  # fmt: skip
+def _require_mask(attention_mask: Any, shape: tuple[int, ...], of: str) -> torch.Tensor:
+    """The tokenizer's ``attention_mask`` (1 = a real token, 0 = padding), one entry per token of
+    the argument ``of`` (its ``shape``), as the course's mask ``([batch,] 1, n)``, True = attend."""
+    if not isinstance(attention_mask, torch.Tensor):
+        raise TypeError(f"attention_mask must be a tensor of 1s and 0s, one per token of {of}; "
+                        f"got {describe(attention_mask)}.")  # fmt: skip
+    if attention_mask.shape != shape:
+        raise ValueError(f"attention_mask must have shape {tuple(shape)}, one entry per token of "
+                         f"{of}; got {tuple(attention_mask.shape)}.")  # fmt: skip
     return attention_mask.bool().unsqueeze(-2)  # ([batch,] 1, n): every query, the same keys
 
 
@@ -360,19 +366,10 @@ def require_layer_head(layer: Any, head: Any) -> tuple[int, int]:
     return require_index("layer", layer, LAYERS), require_index("head", head, HEADS)
 
 
-def _require_layer_input(layer_input: Any, attention_mask: Any) -> None:
+def _require_layer_input(layer_input: Any) -> None:
     require_tensor("layer_input", layer_input, ndim=(2, 3))
     if layer_input.shape[-1] != D_MODEL:
         raise ValueError(
             f"layer_input must have {D_MODEL} features in its last dimension (d_model); "
             f"got shape {tuple(layer_input.shape)}."
-        )
-    if attention_mask is not None and not isinstance(attention_mask, torch.Tensor):
-        raise TypeError(
-            f"attention_mask must be a tensor of 1s and 0s; got {describe(attention_mask)}."
-        )
-    if attention_mask is not None and attention_mask.shape != layer_input.shape[:-1]:
-        raise ValueError(
-            f"attention_mask must have shape {tuple(layer_input.shape[:-1])} (one entry "
-            f"per token of layer_input); got {tuple(attention_mask.shape)}."
         )

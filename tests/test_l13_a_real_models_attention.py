@@ -158,8 +158,8 @@ BAD_INPUT = [
     (lambda: real_model.recompute_head(torch.zeros(11, 384, dtype=torch.long), 0, 0), TypeError, "layer_input must hold floating-point"),
     (lambda: real_model.recompute_head(torch.zeros(11, 32), 0, 0), ValueError, "layer_input must have 384 features in its last dimension (d_model); got shape (11, 32)."),
     (lambda: real_model.recompute_head(torch.zeros(384), 0, 0), ValueError, "layer_input must be a 2-D or 3-D"),
-    (lambda: real_model.recompute_head(H, 0, 0, [1] * 11), TypeError, "attention_mask must be a tensor of 1s and 0s; got [1, 1"),
-    (lambda: real_model.recompute_head(H, 0, 0, torch.ones(9)), ValueError, "attention_mask must have shape (11,) (one entry per token of layer_input); got (9,)."),
+    (lambda: real_model.recompute_head(H, 0, 0, [1] * 11), TypeError, "attention_mask must be a tensor of 1s and 0s, one per token of layer_input; got [1, 1"),
+    (lambda: real_model.recompute_head(H, 0, 0, torch.ones(9)), ValueError, "attention_mask must have shape (11,), one entry per token of layer_input; got (9,)."),
 ]  # fmt: skip
 """The functions 13_a_real_models_attention.ipynb calls with its own tensors, given wrong ones."""
 
